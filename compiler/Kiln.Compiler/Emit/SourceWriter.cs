@@ -1,0 +1,74 @@
+using System;
+using System.Text;
+
+namespace Kiln.Compiler.Emit;
+
+/// <summary>Builds C# source text with managed indentation; blocks are opened and closed by a disposable, never by counting braces.</summary>
+internal sealed class SourceWriter
+{
+    private const string IndentUnit = "    ";
+    private readonly StringBuilder _text = new StringBuilder();
+    private int _indent;
+
+    public void Line(string line = "")
+    {
+        if (line.Length > 0)
+        {
+            for (int i = 0; i < _indent; i++)
+            {
+                _text.Append(IndentUnit);
+            }
+
+            _text.Append(line);
+        }
+
+        _text.Append('\n');
+    }
+
+    /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned block is disposed.</summary>
+    public Block Open(string header, string closing = "}")
+    {
+        Line(header);
+        Line("{");
+        _indent++;
+        return new Block(this, closing);
+    }
+
+    /// <summary>Writes each line of <paramref name="text"/> as a <c>//</c> comment.</summary>
+    public void Comment(string text)
+    {
+        foreach (string line in text.Split('\n'))
+        {
+            Line("// " + line.TrimEnd());
+        }
+    }
+
+    /// <summary>Writes a one-paragraph XML documentation summary.</summary>
+    public void Summary(string text)
+    {
+        Line("/// <summary>" + Escape(text) + "</summary>");
+    }
+
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    public override string ToString() => _text.ToString();
+
+    internal readonly struct Block : IDisposable
+    {
+        private readonly SourceWriter _writer;
+        private readonly string _closing;
+
+        public Block(SourceWriter writer, string closing)
+        {
+            _writer = writer;
+            _closing = closing;
+        }
+
+        public void Dispose()
+        {
+            _writer._indent--;
+            _writer.Line(_closing);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using Kiln.Compiler.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Kiln.Compiler.Generate;
+
+/// <summary>
+/// Compiles each class marked <c>[OnnxNetwork("model.onnx")]</c> from its ONNX model, listed among the
+/// project's AdditionalFiles, into C#. Every failure becomes a KLN diagnostic; the generator never throws.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class KilnGenerator : IIncrementalGenerator
+{
+    private const string AttributeName = "Kiln.OnnxNetworkAttribute";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ModelFile> modelFiles = context.AdditionalTextsProvider
+            .Where(static text => text.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            .Select(static (text, cancellationToken) => ReadModelFile(text.Path, cancellationToken))
+            .WithTrackingName(TrackingNames.ModelFiles);
+
+        IncrementalValuesProvider<NetworkDeclaration> declarations = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (attributeContext, _) => ReadDeclaration(attributeContext))
+            .WithTrackingName(TrackingNames.Declarations);
+
+        IncrementalValuesProvider<NetworkJob> jobs = declarations
+            .Combine(modelFiles.Collect())
+            .Select(static (pair, _) => Match(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Jobs);
+
+        IncrementalValuesProvider<GeneratedNetwork> networks = jobs
+            .Select(static (job, cancellationToken) => Generate(job, cancellationToken))
+            .WithTrackingName(TrackingNames.Networks);
+
+        context.RegisterSourceOutput(networks.Where(static n => n.Source is not null), static (output, network) =>
+            output.AddSource(network.HintName, SourceText.From(network.Source!, System.Text.Encoding.UTF8)));
+
+        context.RegisterSourceOutput(networks.SelectMany(static (n, _) => n.Diagnostics), static (output, diagnostic) =>
+            output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+    }
+
+    // The model is binary, so it is read from its path rather than through AdditionalText.GetText(), which decodes text.
+    // Roslyn keeps the same AdditionalText while the file set is unchanged, so this step stays cached across ordinary edits.
+#pragma warning disable RS1035 // File IO is the only way to read a binary AdditionalFiles item.
+    private static ModelFile ReadModelFile(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            using var sha = SHA256.Create();
+            byte[] buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                sha.TransformBlock(buffer, 0, read, null, 0);
+            }
+
+            sha.TransformFinalBlock(buffer, 0, 0);
+            return new ModelFile(path, Convert.ToBase64String(sha.Hash));
+        }
+        catch (IOException)
+        {
+            // The compile step reads the file again and reports why it cannot.
+            return new ModelFile(path, string.Empty);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return new ModelFile(path, string.Empty);
+        }
+    }
+#pragma warning restore RS1035
+
+    private static NetworkDeclaration ReadDeclaration(GeneratorAttributeSyntaxContext context)
+    {
+        var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        AttributeData attribute = context.Attributes[0];
+        string modelPath = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string path ? path : string.Empty;
+        string? targetLayer = attribute.NamedArguments.FirstOrDefault(a => a.Key == "TargetLayer").Value.Value as string;
+        var syntax = (ClassDeclarationSyntax)context.TargetNode;
+        bool isPartial = syntax.Modifiers.Any(m => m.Text == "partial");
+        bool nestedOrGeneric = symbol.ContainingType is not null || symbol.IsGenericType;
+        string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString();
+        LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? syntax.Identifier.GetLocation());
+        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nestedOrGeneric, location);
+    }
+
+    /// <summary>Finds the declaration's model among the AdditionalFiles: an exact path, else a unique match on the path's end.</summary>
+    private static NetworkJob Match(NetworkDeclaration declaration, ImmutableArray<ModelFile> files)
+    {
+        LocationInfo? location = declaration.Location;
+        if (!declaration.IsPartial)
+        {
+            return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.NotPartial, location, declaration.ClassName), location);
+        }
+
+        if (declaration.IsNestedOrGeneric)
+        {
+            return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.NestedClass, location, declaration.ClassName), location);
+        }
+
+        string wanted = Normalize(declaration.ModelPath);
+        var matches = files.Where(f => Normalize(f.Path) == wanted).ToList();
+        if (matches.Count == 0)
+        {
+            matches = files.Where(f => Normalize(f.Path).EndsWith("/" + wanted.TrimStart('/'), StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+
+        if (matches.Count == 0)
+        {
+            string known = files.Length == 0 ? "; the project lists no .onnx AdditionalFiles" : $"; the .onnx AdditionalFiles are: {string.Join(", ", files.Select(f => f.Path))}";
+            return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.ModelNotFound, location, declaration.ModelPath, declaration.ClassName, known), location);
+        }
+
+        if (matches.Count > 1)
+        {
+            return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.AmbiguousModel, location, declaration.ModelPath, declaration.ClassName, string.Join(", ", matches.Select(m => m.Path))), location);
+        }
+
+        ModelFile file = matches[0];
+        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path));
+        return new NetworkJob(request, null, location);
+    }
+
+    /// <summary>The manifest resource name Kiln's build targets give a model: <c>Kiln/</c> and its file name.</summary>
+    internal static string ResourceName(string path) => "Kiln/" + Path.GetFileName(path);
+
+    private static GeneratedNetwork Generate(NetworkJob job, CancellationToken cancellationToken)
+    {
+        if (job.Request is null)
+        {
+            return new GeneratedNetwork(string.Empty, null, EquatableArray.From(new[] { job.Problem! }));
+        }
+
+        NetworkRequest request = job.Request;
+        string hintName = (request.Namespace is null ? request.ClassName : request.Namespace + "." + request.ClassName) + ".g.cs";
+        try
+        {
+            string source = NetworkCompiler.Compile(request, cancellationToken);
+            return new GeneratedNetwork(hintName, source, EquatableArray.From(Array.Empty<DiagnosticInfo>()));
+        }
+        catch (CompilationError error)
+        {
+            return new GeneratedNetwork(hintName, null, EquatableArray.From(new[] { DiagnosticInfo.Create(error.Descriptor, job.Location, error.Arguments) }));
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            // A bug in Kiln must still not crash the build: report it with what is known.
+            var info = DiagnosticInfo.Create(KilnDiagnostics.InternalError, job.Location, Path.GetFileName(request.ModelPath), $"{exception.GetType().Name}: {exception.Message}");
+            return new GeneratedNetwork(hintName, null, EquatableArray.From(new[] { info }));
+        }
+    }
+
+    private static string Normalize(string path) => path.Replace('\\', '/');
+}

@@ -1,0 +1,318 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Kiln.Compiler.Diagnostics;
+using Kiln.Compiler.Emit;
+using Kiln.Compiler.Graph;
+using Kiln.Compiler.Operators;
+using Kiln.Compiler.Passes;
+using Kiln.Compiler.Plan;
+using Kiln.Compiler.Read;
+
+namespace Kiln.Compiler.Generate;
+
+/// <summary>
+/// The compiler pipeline for one network: read, order and prune to the target, check operators, infer shapes,
+/// remove pass-through nodes, plan the arena, and describe the layers. Failures are <see cref="CompilationError"/>s.
+/// </summary>
+internal static class NetworkCompiler
+{
+    /// <summary>Runs the whole pipeline and returns the generated C# source.</summary>
+    public static string Compile(NetworkRequest request, CancellationToken cancellationToken)
+    {
+        NetworkModel model = Build(request, cancellationToken);
+        return NetworkEmitter.Emit(model);
+    }
+
+    public static NetworkModel Build(NetworkRequest request, CancellationToken cancellationToken)
+    {
+        OnnxGraph graph = ReadModel(request.ModelPath, cancellationToken);
+        CheckModel(graph);
+
+        List<Node> ordered = TopologicalOrder.Sort(graph);
+        List<string> targets = ResolveTargets(graph, ordered, request.TargetLayer);
+        List<Node> nodes = Pruning.Prune(ordered, targets);
+        var operators = nodes.ToDictionary(node => node, node => FindOperator(graph, node));
+
+        var shapes = new ShapeContext(graph);
+        string inputName = BindInput(graph, nodes, targets, shapes);
+        AddInitializers(graph, nodes, shapes);
+        foreach (Node node in nodes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            operators[node].InferShapes(node, shapes);
+            foreach (string output in node.Outputs.Where(o => o.Length > 0))
+            {
+                if (!shapes.Tensors.ContainsKey(output))
+                {
+                    throw shapes.Error(node, $"Kiln does not compute its output '{output}'");
+                }
+            }
+        }
+
+        // Pass-through nodes emit no code: their outputs name their input's values.
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Resolve(string name) => aliases.TryGetValue(name, out string? source) ? source : name;
+        foreach (Node node in nodes.Where(n => operators[n].IsAlias))
+        {
+            aliases[node.Outputs[0]] = Resolve(node.Inputs[0]);
+        }
+
+        var steps = new List<Step>();
+        var stepOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (Node node in nodes.Where(n => !operators[n].IsAlias))
+        {
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                node.Inputs[i] = node.Inputs[i].Length == 0 ? node.Inputs[i] : Resolve(node.Inputs[i]);
+            }
+
+            var arenaInputs = node.Inputs.Where(i => i.Length > 0 && i != inputName && !graph.Initializers.ContainsKey(i)).Distinct().ToList();
+            var outputs = node.Outputs.Where(o => o.Length > 0).ToList();
+            foreach (string output in outputs)
+            {
+                stepOf[output] = steps.Count;
+            }
+
+            steps.Add(new Step(steps.Count, node, operators[node], arenaInputs, outputs));
+        }
+
+        int workspace = steps.Count == 0 ? 0 : steps.Max(step => step.Operator.WorkspaceLength(step.Node, shapes));
+        MemoryPlan plan = MemoryPlanner.Plan(steps, shapes, workspace);
+        List<LayerModel> layers = DescribeLayers(graph, nodes, shapes, inputName, Resolve, stepOf, plan);
+        List<WeightModel> weights = NameWeights(graph, steps);
+        return new NetworkModel(request, graph, shapes, inputName, steps, layers, plan, weights);
+    }
+
+    private static OnnxGraph ReadModel(string path, CancellationToken cancellationToken)
+    {
+        string fileName = Path.GetFileName(path);
+        try
+        {
+            return OnnxModelReader.Read(path, cancellationToken);
+        }
+        catch (OnnxFormatException exception)
+        {
+            throw new CompilationError(KilnDiagnostics.UnreadableModel, fileName, exception.Message);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException exception)
+        {
+            throw new CompilationError(KilnDiagnostics.UnreadableModel, fileName, exception.Message);
+        }
+        catch (IOException exception)
+        {
+            throw new CompilationError(KilnDiagnostics.UnreadableModel, fileName, exception.Message);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            throw new CompilationError(KilnDiagnostics.UnreadableModel, fileName, exception.Message);
+        }
+    }
+
+    private static void CheckModel(OnnxGraph graph)
+    {
+        if (!graph.HasGraph)
+        {
+            throw new CompilationError(KilnDiagnostics.UnreadableModel, graph.FileName, "the file holds no graph (ModelProto.graph is missing)");
+        }
+
+        if (graph.Opset < OperatorRegistry.FirstOpset || graph.Opset > OperatorRegistry.LastOpset)
+        {
+            throw new CompilationError(KilnDiagnostics.UnsupportedOpset, graph.FileName, Text(graph.Opset), Text(OperatorRegistry.FirstOpset), Text(OperatorRegistry.LastOpset));
+        }
+    }
+
+    /// <summary>The tensors to compute: the target layer's, or every graph output when no target is given.</summary>
+    private static List<string> ResolveTargets(OnnxGraph graph, List<Node> ordered, string? target)
+    {
+        if (string.IsNullOrEmpty(target))
+        {
+            var outputs = graph.DeclaredOutputs.Select(o => o.Name).ToList();
+            if (outputs.Count == 0)
+            {
+                throw new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, "the graph declares no outputs; name a TargetLayer");
+            }
+
+            return outputs;
+        }
+
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (ValueInfo input in graph.DeclaredInputs.Where(i => !graph.Initializers.ContainsKey(i.Name)))
+        {
+            names[input.Name] = input.Name;
+        }
+
+        foreach (Node node in ordered)
+        {
+            var outputs = node.Outputs.Where(o => o.Length > 0).ToList();
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                names[outputs[i]] = outputs[i];
+                names[$"{node.DisplayName}/{outputs[i]}"] = outputs[i];
+                names[$"{node.DisplayName}/{i}"] = outputs[i];
+            }
+
+            if (node.Name.Length > 0 && outputs.Count > 0)
+            {
+                names[node.Name] = outputs[0];
+            }
+        }
+
+        if (names.TryGetValue(target!, out string? tensor))
+        {
+            return new List<string> { tensor };
+        }
+
+        IEnumerable<string> layerNames = ordered.Select(n => n.DisplayName);
+        throw new CompilationError(KilnDiagnostics.UnknownLayer, graph.FileName, target!, string.Join(", ", NameDistance.Closest(target!, layerNames, 3)));
+    }
+
+    private static Operator FindOperator(OnnxGraph graph, Node node)
+    {
+        Operator? op = OperatorRegistry.Find(node.Domain, node.OpType, graph.Opset);
+        if (op is null)
+        {
+            string opType = node.Domain.Length > 0 && node.Domain != "ai.onnx" ? $"{node.Domain}.{node.OpType}" : node.OpType;
+            throw new CompilationError(KilnDiagnostics.UnsupportedOperator, node.DisplayName, graph.FileName, opType, Text(graph.Opset), OperatorRegistry.SupportedList);
+        }
+
+        return op;
+    }
+
+    /// <summary>Finds the one graph input the pruned nodes read and fixes its shape; a leading symbolic dimension is the batch and becomes 1.</summary>
+    private static string BindInput(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes)
+    {
+        var read = new HashSet<string>(nodes.SelectMany(n => n.Inputs).Concat(targets));
+        var inputs = graph.DeclaredInputs.Where(i => !graph.Initializers.ContainsKey(i.Name) && read.Contains(i.Name)).ToList();
+        if (inputs.Count != 1)
+        {
+            string what = inputs.Count == 0
+                ? "has no graph input that the target layer depends on"
+                : $"has {inputs.Count} graph inputs that the target layer depends on ({string.Join(", ", inputs.Select(i => i.Name))})";
+            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, what);
+        }
+
+        ValueInfo input = inputs[0];
+        if (input.Type != ElementType.Float)
+        {
+            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' of type {ElementTypes.Name(input.Type)}");
+        }
+
+        if (input.Dims is null)
+        {
+            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"declares no shape for the input '{input.Name}'");
+        }
+
+        var shape = new int[input.Dims.Length];
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            long dim = input.Dims[axis];
+            if (dim < 0 && axis == 0 && shape.Length > 1)
+            {
+                dim = 1;
+            }
+            else if (dim < 0)
+            {
+                throw new CompilationError(KilnDiagnostics.SymbolicDimension, input.Name, graph.FileName, input.Symbols[axis] ?? "?", Text(axis));
+            }
+
+            if (dim == 0 || dim > int.MaxValue)
+            {
+                throw new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, $"the input '{input.Name}' has the dimension {dim} at axis {axis}");
+            }
+
+            shape[axis] = (int)dim;
+        }
+
+        shapes.Tensors[input.Name] = new TensorInfo(input.Name, input.Type, shape);
+        return input.Name;
+    }
+
+    private static void AddInitializers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes)
+    {
+        foreach (string name in nodes.SelectMany(n => n.Inputs).Where(graph.Initializers.ContainsKey).Distinct())
+        {
+            Initializer initializer = graph.Initializers[name];
+            InitializerCheck.Validate(graph, initializer);
+            var info = new TensorInfo(name, initializer.Type, initializer.Dims.Select(d => (int)d).ToArray())
+            {
+                Initializer = initializer,
+                IntegerValues = InitializerCheck.IntegerValues(initializer),
+            };
+            shapes.Tensors[name] = info;
+        }
+    }
+
+    private static List<LayerModel> DescribeLayers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes, string inputName, Func<string, string> resolve, Dictionary<string, int> stepOf, MemoryPlan plan)
+    {
+        var layers = new List<LayerModel>();
+        var identifiers = new HashSet<string>(StringComparer.Ordinal);
+        string Unique(string name)
+        {
+            string identifier = Literals.Identifier(name);
+            string candidate = identifier;
+            for (int suffix = 2; !identifiers.Add(candidate); suffix++)
+            {
+                candidate = identifier + "_" + Text(suffix);
+            }
+
+            return candidate;
+        }
+
+        layers.Add(new LayerModel(inputName, inputName, "Input", shapes.Tensor(inputName).Shape, 0, -1, -1, Unique(inputName)));
+        foreach (Node node in nodes)
+        {
+            var outputs = node.Outputs.Where(o => o.Length > 0).ToList();
+            foreach (string output in outputs)
+            {
+                string name = outputs.Count == 1 ? node.DisplayName : $"{node.DisplayName}/{output}";
+                string source = resolve(output);
+                int step = stepOf.TryGetValue(source, out int s) ? s : -1;
+                int offset = plan.Offsets.TryGetValue(source, out int o) ? o : -1;
+                if (step < 0 && source != inputName)
+                {
+                    // A pass-through of a constant: there are no computed values to return.
+                    continue;
+                }
+
+                layers.Add(new LayerModel(name, output, node.OpType, shapes.Tensor(output).Shape, shapes.ParameterCount(node), step, offset, Unique(name)));
+            }
+        }
+
+        return layers;
+    }
+
+    private static List<WeightModel> NameWeights(OnnxGraph graph, List<Step> steps)
+    {
+        // Names the generated class and its base already use.
+        var taken = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "Network", "Layers", "Describe", "Forward", "Definition", "Options", "Activations", "Dispose", "ResolveLayer", "_weights",
+        };
+        var weights = new List<WeightModel>();
+        foreach (string name in steps.SelectMany(s => s.Node.Inputs).Where(graph.Initializers.ContainsKey).Distinct())
+        {
+            Initializer initializer = graph.Initializers[name];
+            if (initializer.Type != ElementType.Float)
+            {
+                continue;
+            }
+
+            string identifier = Literals.Identifier(name);
+            string candidate = identifier;
+            for (int suffix = 2; !taken.Add(candidate); suffix++)
+            {
+                candidate = identifier + "_" + Text(suffix);
+            }
+
+            weights.Add(new WeightModel(initializer, candidate));
+        }
+
+        return weights;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,29 @@
+namespace Kiln.Compiler.Generate;
+
+/// <summary>An ONNX file among the project's AdditionalFiles: its path and a hash of its content, never its bytes.</summary>
+internal sealed record ModelFile(string Path, string ContentHash);
+
+/// <summary>A class marked with [OnnxNetwork], as read from syntax: names, arguments and where to report problems.</summary>
+internal sealed record NetworkDeclaration(
+    string ClassName,
+    string? Namespace,
+    string ModelPath,
+    string? TargetLayer,
+    bool IsPartial,
+    bool IsNestedOrGeneric,
+    LocationInfo? Location);
+
+/// <summary>A declaration matched with its model file, or the diagnostic that says why it could not be.</summary>
+internal sealed record NetworkJob(NetworkRequest? Request, DiagnosticInfo? Problem, LocationInfo? Location);
+
+/// <summary>The generator's output for one network: the source (null on failure) and its diagnostics.</summary>
+internal sealed record GeneratedNetwork(string HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Names of the pipeline steps, so that tests can check which steps ran and which were cached.</summary>
+internal static class TrackingNames
+{
+    public const string ModelFiles = nameof(ModelFiles);
+    public const string Declarations = nameof(Declarations);
+    public const string Jobs = nameof(Jobs);
+    public const string Networks = nameof(Networks);
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Linq;
+using Kiln.Compiler.Diagnostics;
+
+namespace Kiln.Compiler.Graph;
+
+/// <summary>Checks that an initializer's stored values match its dims, and decodes small integer tensors for shape folding.</summary>
+internal static class InitializerCheck
+{
+    public static void Validate(OnnxGraph graph, Initializer initializer)
+    {
+        if (!ElementTypes.IsKnown((int)initializer.Type))
+        {
+            throw Invalid(graph, initializer, $"has the unknown element type {(int)initializer.Type}");
+        }
+
+        if (initializer.Dims.Any(d => d < 0 || d > int.MaxValue))
+        {
+            throw Invalid(graph, initializer, $"has the invalid dims {string.Join("×", initializer.Dims)}");
+        }
+
+        long count;
+        try
+        {
+            count = initializer.Dims.Aggregate(1L, (p, d) => checked(p * d));
+        }
+        catch (OverflowException)
+        {
+            throw Invalid(graph, initializer, $"has dims {string.Join("×", initializer.Dims)} whose element count overflows");
+        }
+
+        if (initializer.Storage == TensorStorage.External)
+        {
+            throw Invalid(graph, initializer, "stores its values in an external file, which Kiln does not read yet");
+        }
+
+        long stored = initializer.Storage switch
+        {
+            TensorStorage.Raw => initializer.ByteLength / Math.Max(1, ElementTypes.Size(initializer.Type)),
+            TensorStorage.PackedFloats => initializer.ByteLength / 4,
+            _ => initializer.Floats?.Count ?? initializer.Integers?.Count ?? 0,
+        };
+        bool exact = initializer.Storage != TensorStorage.Raw || initializer.ByteLength % Math.Max(1, ElementTypes.Size(initializer.Type)) == 0;
+        if (stored != count || !exact)
+        {
+            throw Invalid(graph, initializer, $"declares dims {string.Join("×", initializer.Dims)} ({count} values) but stores {stored}");
+        }
+    }
+
+    /// <summary>The values of an int64, int32 or bool initializer, when the reader kept them; null otherwise.</summary>
+    public static long[]? IntegerValues(Initializer initializer)
+    {
+        if (initializer.Integers is not null)
+        {
+            return initializer.Integers.ToArray();
+        }
+
+        byte[]? raw = initializer.RawBytes;
+        if (raw is null)
+        {
+            return null;
+        }
+
+        switch (initializer.Type)
+        {
+            case ElementType.Int64:
+                return Enumerable.Range(0, raw.Length / 8).Select(i => BitConverter.ToInt64(raw, i * 8)).ToArray();
+            case ElementType.Int32:
+                return Enumerable.Range(0, raw.Length / 4).Select(i => (long)BitConverter.ToInt32(raw, i * 4)).ToArray();
+            case ElementType.Bool:
+            case ElementType.UInt8:
+                return raw.Select(b => (long)b).ToArray();
+            default:
+                return null;
+        }
+    }
+
+    private static CompilationError Invalid(OnnxGraph graph, Initializer initializer, string problem) =>
+        new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, $"the initializer '{initializer.Name}' {problem}");
+}

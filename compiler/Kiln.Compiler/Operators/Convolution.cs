@@ -1,0 +1,123 @@
+using System.Linq;
+using Kiln.Compiler.Emit;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// Conv (opset 1 and 11 forms; they differ only in defaults Kiln already follows): 1-D and 2-D convolution with
+/// groups, strides, dilations, explicit or automatic padding, and an optional bias. 1-D runs as 2-D with height 1.
+/// </summary>
+internal sealed class ConvOperator : Operator
+{
+    public ConvOperator()
+        : base("Conv", 1, 17)
+    {
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        Layout layout = Compute(node, context);
+        int[] output = new[] { layout.Input[0], layout.OutChannels }.Concat(layout.Geometry.Output).ToArray();
+        context.SetOutput(node, 0, ElementType.Float, output);
+    }
+
+    public override int WorkspaceLength(Node node, ShapeContext context)
+    {
+        // One im2col matrix: (input channels of a group × kernel positions) rows by output positions columns.
+        Layout layout = Compute(node, context);
+        long rows = (long)(layout.Input[1] / layout.Groups) * layout.Geometry.Kernel.Aggregate(1, (a, b) => a * b);
+        long columns = layout.Geometry.Output.Aggregate(1L, (a, b) => a * b);
+        return checked((int)(rows * columns));
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context)
+    {
+        Layout layout = Compute(node, context);
+        return $"{layout.Geometry.Describe()}, groups {layout.Groups}";
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        Layout layout = Compute(node, context.Shapes);
+        SpatialGeometry g = layout.Geometry;
+        bool oneDimensional = g.Kernel.Length == 1;
+        int Axis(int[] values, int axis, int oneDimensionalValue) => oneDimensional ? (axis == 0 ? oneDimensionalValue : values[0]) : values[axis];
+        int[] input = layout.Input;
+        int[] spatial = input.Skip(2).ToArray();
+
+        string geometry =
+            $"new {CpuEmitContext.Kernels}Conv2DGeometry(" +
+            $"Batch: {input[0]}, InChannels: {input[1]}, InHeight: {Axis(spatial, 0, 1)}, InWidth: {Axis(spatial, 1, 0)}, " +
+            $"OutChannels: {layout.OutChannels}, OutHeight: {Axis(g.Output, 0, 1)}, OutWidth: {Axis(g.Output, 1, 0)}, " +
+            $"KernelHeight: {Axis(g.Kernel, 0, 1)}, KernelWidth: {Axis(g.Kernel, 1, 0)}, " +
+            $"StrideHeight: {Axis(g.Strides, 0, 1)}, StrideWidth: {Axis(g.Strides, 1, 0)}, " +
+            $"DilationHeight: {Axis(g.Dilations, 0, 1)}, DilationWidth: {Axis(g.Dilations, 1, 0)}, " +
+            $"PadTop: {Axis(g.PadBegin, 0, 0)}, PadLeft: {Axis(g.PadBegin, 1, 0)}, Groups: {layout.Groups})";
+
+        context.Writer.Line($"{CpuEmitContext.Kernels}Convolution.Conv2D(");
+        context.Writer.Line($"    x: {context.ReadInput(node, 0)},");
+        context.Writer.Line($"    weights: {context.ReadInput(node, 1)},");
+        context.Writer.Line($"    bias: {context.ReadOptionalInput(node, 2)},");
+        context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
+        context.Writer.Line($"    workspace: {context.Workspace(WorkspaceLength(node, context.Shapes))},");
+        context.Writer.Line($"    {geometry});");
+    }
+
+    private static Layout Compute(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo w = context.FloatInput(node, 1);
+        TensorInfo? b = context.OptionalInput(node, 2);
+        if (x.Shape.Length < 3 || x.Shape.Length > 4)
+        {
+            throw context.Error(node, $"the input has shape {x.ShapeText}; Kiln compiles 1-D and 2-D convolutions (N×C×W or N×C×H×W) so far");
+        }
+
+        if (w.Shape.Length != x.Shape.Length)
+        {
+            throw context.Error(node, $"the weights have shape {w.ShapeText}, but a rank-{x.Shape.Length} input needs rank-{x.Shape.Length} weights (M×C/group×kernel)");
+        }
+
+        int groups = (int)node.GetInt(context, "group", 1);
+        int outChannels = w.Shape[0];
+        if (groups < 1 || x.Shape[1] % groups != 0 || outChannels % groups != 0 || w.Shape[1] != x.Shape[1] / groups)
+        {
+            throw context.Error(node, $"group {groups} does not fit input channels {x.Shape[1]}, weights {w.ShapeText}: both channel counts must divide by the group count, and weights need C/group = {(groups > 0 ? x.Shape[1] / groups : 0)} input channels");
+        }
+
+        if (b is not null && (b.Type != ElementType.Float || b.Shape.Length != 1 || b.Shape[0] != outChannels))
+        {
+            throw context.Error(node, $"the bias has shape {b.ShapeText}; it must be a float vector of {outChannels} values");
+        }
+
+        int[] kernel = w.Shape.Skip(2).ToArray();
+        long[]? kernelShape = node.GetInts(context, "kernel_shape");
+        if (kernelShape is not null && !kernelShape.Select(k => (int)k).SequenceEqual(kernel))
+        {
+            throw context.Error(node, $"kernel_shape {string.Join("×", kernelShape)} does not match the weights' {string.Join("×", kernel)}");
+        }
+
+        SpatialGeometry geometry = SpatialGeometry.Compute(node, context, x.Shape.Skip(2).ToArray(), kernel, ceilMode: false);
+        return new Layout(x.Shape, outChannels, groups, geometry);
+    }
+
+    private sealed class Layout
+    {
+        public Layout(int[] input, int outChannels, int groups, SpatialGeometry geometry)
+        {
+            Input = input;
+            OutChannels = outChannels;
+            Groups = groups;
+            Geometry = geometry;
+        }
+
+        public int[] Input { get; }
+
+        public int OutChannels { get; }
+
+        public int Groups { get; }
+
+        public SpatialGeometry Geometry { get; }
+    }
+}

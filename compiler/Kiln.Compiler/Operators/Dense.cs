@@ -1,0 +1,203 @@
+using System;
+using System.Linq;
+using Kiln.Compiler.Emit;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// Gemm (opsets 7–17): Y = alpha·op(A)·op(B) + beta·C with unidirectional broadcasting of C; C is optional from opset 11.
+/// </summary>
+internal sealed class GemmOperator : Operator
+{
+    public GemmOperator()
+        : base("Gemm", 7, 17)
+    {
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        (int m, int n, _, _, _) = Compute(node, context);
+        context.SetOutput(node, 0, ElementType.Float, new[] { m, n });
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context) =>
+        $"transA {node.GetInt(context, "transA", 0)}, transB {node.GetInt(context, "transB", 0)}, " +
+        $"alpha {Literals.Float(node.GetFloat(context, "alpha", 1f))}, beta {Literals.Float(node.GetFloat(context, "beta", 1f))}";
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        ShapeContext shapes = context.Shapes;
+        (int m, int n, int k, int cRows, int cColumns) = Compute(node, shapes);
+        context.Writer.Line($"{CpuEmitContext.Kernels}Dense.Gemm(");
+        context.Writer.Line($"    a: {context.ReadInput(node, 0)},");
+        context.Writer.Line($"    b: {context.ReadInput(node, 1)},");
+        context.Writer.Line($"    c: {context.ReadOptionalInput(node, 2)},");
+        context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
+        context.Writer.Line($"    m: {m}, n: {n}, k: {k}, " +
+            $"transA: {Literals.Bool(node.GetInt(shapes, "transA", 0) != 0)}, transB: {Literals.Bool(node.GetInt(shapes, "transB", 0) != 0)}, " +
+            $"alpha: {Literals.Float(node.GetFloat(shapes, "alpha", 1f))}, beta: {Literals.Float(node.GetFloat(shapes, "beta", 1f))}, " +
+            $"cRows: {cRows}, cColumns: {cColumns});");
+    }
+
+    private static (int M, int N, int K, int CRows, int CColumns) Compute(Node node, ShapeContext context)
+    {
+        TensorInfo a = context.FloatInput(node, 0);
+        TensorInfo b = context.FloatInput(node, 1);
+        if (a.Shape.Length != 2 || b.Shape.Length != 2)
+        {
+            throw context.Error(node, $"A has shape {a.ShapeText} and B {b.ShapeText}; Gemm needs two matrices");
+        }
+
+        bool transA = node.GetInt(context, "transA", 0) != 0;
+        bool transB = node.GetInt(context, "transB", 0) != 0;
+        int m = transA ? a.Shape[1] : a.Shape[0];
+        int k = transA ? a.Shape[0] : a.Shape[1];
+        int kB = transB ? b.Shape[1] : b.Shape[0];
+        int n = transB ? b.Shape[0] : b.Shape[1];
+        if (k != kB)
+        {
+            throw context.Error(node, $"op(A) is {m}×{k} but op(B) is {kB}×{n}; their inner dimensions must agree");
+        }
+
+        TensorInfo? c = node.OptionalInput(2) is null ? null : context.FloatInput(node, 2);
+        int cRows = 1;
+        int cColumns = 1;
+        if (c is not null)
+        {
+            int[] shape = c.Shape;
+            if (shape.Length > 2)
+            {
+                throw context.Error(node, $"C has shape {c.ShapeText}; it must broadcast to {m}×{n}");
+            }
+
+            cRows = shape.Length == 2 ? shape[0] : 1;
+            cColumns = shape.Length >= 1 ? shape[shape.Length - 1] : 1;
+            if ((cRows != 1 && cRows != m) || (cColumns != 1 && cColumns != n))
+            {
+                throw context.Error(node, $"C has shape {c.ShapeText}; it must broadcast to {m}×{n}");
+            }
+        }
+
+        return (m, n, k, cRows, cColumns);
+    }
+}
+
+/// <summary>MatMul (opsets 1–17): numpy matrix product with 1-D promotion and broadcast batch dimensions.</summary>
+internal sealed class MatMulOperator : Operator
+{
+    /// <summary>Batched products are emitted as one call per matrix pair; more than this many is rejected to keep generated code small.</summary>
+    private const int MaxUnrolledBatches = 256;
+
+    public MatMulOperator()
+        : base("MatMul", 1, 17)
+    {
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        context.SetOutput(node, 0, ElementType.Float, Compute(node, context).Output);
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        Layout layout = Compute(node, context.Shapes);
+        string a = context.ReadInput(node, 0);
+        string b = context.ReadInput(node, 1);
+        string y = context.WriteOutput(node, 0);
+        int batches = layout.Batch.Aggregate(1, (p, d) => p * d);
+        int[] aStrides = Broadcasting.Strides(layout.ABatch, layout.Batch);
+        int[] bStrides = Broadcasting.Strides(layout.BBatch, layout.Batch);
+        for (int batch = 0; batch < batches; batch++)
+        {
+            int aIndex = 0;
+            int bIndex = 0;
+            int remainder = batch;
+            for (int axis = layout.Batch.Length - 1; axis >= 0; axis--)
+            {
+                int coordinate = remainder % layout.Batch[axis];
+                remainder /= layout.Batch[axis];
+                aIndex += coordinate * aStrides[axis];
+                bIndex += coordinate * bStrides[axis];
+            }
+
+            string aSlice = batches == 1 ? a : $"{a}.Slice({aIndex * layout.M * layout.K}, {layout.M * layout.K})";
+            string bSlice = batches == 1 ? b : $"{b}.Slice({bIndex * layout.K * layout.N}, {layout.K * layout.N})";
+            string ySlice = batches == 1 ? y : $"{y}.Slice({batch * layout.M * layout.N}, {layout.M * layout.N})";
+            context.Writer.Line($"{CpuEmitContext.Kernels}Dense.MatMul({aSlice}, {bSlice}, {ySlice}, m: {layout.M}, k: {layout.K}, n: {layout.N});");
+        }
+    }
+
+    private static Layout Compute(Node node, ShapeContext context)
+    {
+        int[] a = context.FloatInput(node, 0).Shape;
+        int[] b = context.FloatInput(node, 1).Shape;
+        if (a.Length == 0 || b.Length == 0)
+        {
+            throw context.Error(node, "MatMul needs inputs of rank 1 or more");
+        }
+
+        // A 1-D A is a row vector and a 1-D B a column vector; the added axis is removed from the output.
+        int[] a2 = a.Length == 1 ? new[] { 1, a[0] } : a;
+        int[] b2 = b.Length == 1 ? new[] { b[0], 1 } : b;
+        int m = a2[a2.Length - 2];
+        int k = a2[a2.Length - 1];
+        int n = b2[b2.Length - 1];
+        if (b2[b2.Length - 2] != k)
+        {
+            throw context.Error(node, $"A has shape {string.Join("×", a)} and B {string.Join("×", b)}; A's last dimension must equal B's second to last");
+        }
+
+        int[] aBatch = a2.Take(a2.Length - 2).ToArray();
+        int[] bBatch = b2.Take(b2.Length - 2).ToArray();
+        int[] batch = Broadcasting.Shape(aBatch, bBatch)
+            ?? throw context.Error(node, $"the batch dimensions of A ({string.Join("×", aBatch)}) and B ({string.Join("×", bBatch)}) do not broadcast");
+        if (batch.Aggregate(1, (p, d) => p * d) > MaxUnrolledBatches)
+        {
+            throw context.Error(node, $"the product has {batch.Aggregate(1, (p, d) => p * d)} batched matrices; Kiln compiles at most {MaxUnrolledBatches} so far");
+        }
+
+        var output = batch.ToList();
+        if (a.Length > 1)
+        {
+            output.Add(m);
+        }
+
+        if (b.Length > 1)
+        {
+            output.Add(n);
+        }
+
+        return new Layout(m, k, n, Pad(aBatch, batch.Length), Pad(bBatch, batch.Length), batch, output.ToArray());
+    }
+
+    private static int[] Pad(int[] shape, int rank) => Enumerable.Repeat(1, Math.Max(0, rank - shape.Length)).Concat(shape).ToArray();
+
+    private sealed class Layout
+    {
+        public Layout(int m, int k, int n, int[] aBatch, int[] bBatch, int[] batch, int[] output)
+        {
+            M = m;
+            K = k;
+            N = n;
+            ABatch = aBatch;
+            BBatch = bBatch;
+            Batch = batch;
+            Output = output;
+        }
+
+        public int M { get; }
+
+        public int K { get; }
+
+        public int N { get; }
+
+        public int[] ABatch { get; }
+
+        public int[] BBatch { get; }
+
+        public int[] Batch { get; }
+
+        public int[] Output { get; }
+    }
+}

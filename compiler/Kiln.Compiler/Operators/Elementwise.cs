@@ -1,0 +1,71 @@
+using System.Linq;
+using Kiln.Compiler.Emit;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// Add, Sub, Mul and Div with multidirectional broadcasting (opsets 7–17; before opset 7 broadcasting needed an attribute).
+/// Equal shapes run a flat SIMD loop; other shapes pass per-axis strides, 0 on broadcast axes.
+/// </summary>
+internal sealed class BinaryOperator : Operator
+{
+    private readonly string _kernelOperator;
+
+    public BinaryOperator(string opType, string kernelOperator)
+        : base(opType, 7, 17)
+    {
+        _kernelOperator = kernelOperator;
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo a = context.FloatInput(node, 0);
+        TensorInfo b = context.FloatInput(node, 1);
+        int[] shape = Broadcasting.Shape(a.Shape, b.Shape)
+            ?? throw context.Error(node, $"the input shapes {a.ShapeText} and {b.ShapeText} do not broadcast");
+        context.SetOutput(node, 0, ElementType.Float, shape);
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        int[] a = context.Shapes.Input(node, 0).Shape;
+        int[] b = context.Shapes.Input(node, 1).Shape;
+        int[] y = context.Shapes.Tensor(node.Outputs[0]).Shape;
+        string kernel = $"{CpuEmitContext.Kernels}Elementwise";
+        string op = $"{CpuEmitContext.Kernels}{_kernelOperator}";
+        if (a.SequenceEqual(b))
+        {
+            context.Writer.Line($"{kernel}.Binary<{op}>({context.ReadInput(node, 0)}, {context.ReadInput(node, 1)}, {context.WriteOutput(node, 0)});");
+            return;
+        }
+
+        context.Writer.Line($"{kernel}.BroadcastBinary<{op}>(");
+        context.Writer.Line($"    {context.ReadInput(node, 0)}, aStrides: {Literals.IntArray(Broadcasting.Strides(a, y))},");
+        context.Writer.Line($"    {context.ReadInput(node, 1)}, bStrides: {Literals.IntArray(Broadcasting.Strides(b, y))},");
+        context.Writer.Line($"    {context.WriteOutput(node, 0)}, shape: {Literals.IntArray(y)});");
+    }
+}
+
+/// <summary>Element-wise activations with no attributes, such as Relu (opsets 6–17 share one meaning).</summary>
+internal sealed class UnaryOperator : Operator
+{
+    private readonly string _kernelOperator;
+
+    public UnaryOperator(string opType, string kernelOperator)
+        : base(opType, 6, 17)
+    {
+        _kernelOperator = kernelOperator;
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.FloatInput(node, 0);
+        context.SetOutput(node, 0, ElementType.Float, x.Shape);
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        context.Writer.Line($"{CpuEmitContext.Kernels}Elementwise.Unary<{CpuEmitContext.Kernels}{_kernelOperator}>({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)});");
+    }
+}

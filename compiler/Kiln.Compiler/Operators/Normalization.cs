@@ -1,0 +1,111 @@
+using System.Linq;
+using Kiln.Compiler.Emit;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// Inference-mode BatchNormalization: opsets 7–8 (with the <c>spatial</c> attribute), 9–13, and 14–15 (with
+/// <c>training_mode</c>, which must be 0). The training outputs (running mean and variance) are not computed.
+/// </summary>
+internal sealed class BatchNormalizationOperator : Operator
+{
+    public BatchNormalizationOperator()
+        : base("BatchNormalization", 7, 17)
+    {
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.FloatInput(node, 0);
+        if (x.Shape.Length < 2)
+        {
+            throw context.Error(node, $"the input has shape {x.ShapeText}; it needs at least N×C");
+        }
+
+        if (context.Opset < 9 && node.GetInt(context, "spatial", 1) != 1)
+        {
+            throw context.Error(node, "spatial = 0 (one mean per activation) is not supported; Kiln normalizes per channel");
+        }
+
+        if (node.GetInt(context, "training_mode", 0) != 0)
+        {
+            throw context.Error(node, "training_mode = 1 is not supported; Kiln compiles inference, which uses the stored mean and variance");
+        }
+
+        if (node.Outputs.Skip(1).Any(output => output.Length > 0))
+        {
+            throw context.Error(node, "the training outputs (running mean, variance, saved statistics) are requested; Kiln computes inference-mode Y only");
+        }
+
+        string[] names = { "scale", "B", "input_mean", "input_var" };
+        for (int position = 1; position <= 4; position++)
+        {
+            TensorInfo parameter = context.FloatInput(node, position);
+            if (parameter.ElementCount != x.Shape[1] || parameter.Shape.Length != 1)
+            {
+                throw context.Error(node, $"input '{names[position - 1]}' has shape {parameter.ShapeText}; it must be a vector of {x.Shape[1]} values, one per channel");
+            }
+        }
+
+        context.SetOutput(node, 0, ElementType.Float, x.Shape);
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context) =>
+        $"epsilon {Literals.Float(node.GetFloat(context, "epsilon", 1e-5f))}";
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        float epsilon = node.GetFloat(context.Shapes, "epsilon", 1e-5f);
+        context.Writer.Line($"{CpuEmitContext.Kernels}Normalization.BatchNormalization(");
+        context.Writer.Line($"    x: {context.ReadInput(node, 0)},");
+        context.Writer.Line($"    scale: {context.ReadInput(node, 1)},");
+        context.Writer.Line($"    bias: {context.ReadInput(node, 2)},");
+        context.Writer.Line($"    mean: {context.ReadInput(node, 3)},");
+        context.Writer.Line($"    variance: {context.ReadInput(node, 4)},");
+        context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
+        context.Writer.Line($"    batch: {shape[0]}, channels: {shape[1]}, spatial: {spatial}, epsilon: {Literals.Float(epsilon)});");
+    }
+}
+
+/// <summary>LRN: local response normalization across channels (opset 1 and 13 forms are the same).</summary>
+internal sealed class LrnOperator : Operator
+{
+    public LrnOperator()
+        : base("LRN", 1, 17)
+    {
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.FloatInput(node, 0);
+        if (x.Shape.Length < 2)
+        {
+            throw context.Error(node, $"the input has shape {x.ShapeText}; it needs at least N×C");
+        }
+
+        if (node.GetInt(context, "size", 0) < 1)
+        {
+            throw context.Error(node, "the required attribute size is missing or not positive");
+        }
+
+        context.SetOutput(node, 0, ElementType.Float, x.Shape);
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context) =>
+        $"size {node.GetInt(context, "size", 0)}, alpha {Literals.Float(node.GetFloat(context, "alpha", 1e-4f))}, " +
+        $"beta {Literals.Float(node.GetFloat(context, "beta", 0.75f))}, bias {Literals.Float(node.GetFloat(context, "bias", 1f))}";
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        ShapeContext shapes = context.Shapes;
+        int[] shape = shapes.Input(node, 0).Shape;
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        context.Writer.Line($"{CpuEmitContext.Kernels}Normalization.LocalResponseNormalization({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)},");
+        context.Writer.Line($"    batch: {shape[0]}, channels: {shape[1]}, spatial: {spatial}, size: {node.GetInt(shapes, "size", 0)}, " +
+            $"alpha: {Literals.Float(node.GetFloat(shapes, "alpha", 1e-4f))}, beta: {Literals.Float(node.GetFloat(shapes, "beta", 0.75f))}, " +
+            $"bias: {Literals.Float(node.GetFloat(shapes, "bias", 1f))});");
+    }
+}

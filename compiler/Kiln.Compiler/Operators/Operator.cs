@@ -1,0 +1,38 @@
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// One ONNX operator as Kiln compiles it: the opset range it implements, its shape rule and its CPU emitter.
+/// Each operator family lives in its own file; <see cref="OperatorRegistry"/> lists them all.
+/// </summary>
+internal abstract class Operator
+{
+    protected Operator(string opType, int firstOpset, int lastOpset)
+    {
+        OpType = opType;
+        FirstOpset = firstOpset;
+        LastOpset = lastOpset;
+    }
+
+    public string OpType { get; }
+
+    /// <summary>The lowest opset version whose semantics this implementation follows.</summary>
+    public int FirstOpset { get; }
+
+    /// <summary>The highest opset version this implementation has been checked against.</summary>
+    public int LastOpset { get; }
+
+    /// <summary>True for operators that only forward their input (Identity, inference-mode Dropout): no code, the output names the input's values.</summary>
+    public virtual bool IsAlias => false;
+
+    /// <summary>Checks the node's attributes and inputs and sets the type and static shape of each output.</summary>
+    public abstract void InferShapes(Graph.Node node, ShapeContext context);
+
+    /// <summary>Writes the C# statements that compute the node's outputs.</summary>
+    public abstract void EmitCpu(Graph.Node node, CpuEmitContext context);
+
+    /// <summary>Floats of scratch memory the emitted code needs for this node.</summary>
+    public virtual int WorkspaceLength(Graph.Node node, ShapeContext context) => 0;
+
+    /// <summary>The attributes that matter, for the comment above the emitted code; empty when there are none.</summary>
+    public virtual string DescribeAttributes(Graph.Node node, ShapeContext context) => string.Empty;
+}

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>The operators Kiln compiles, declared once; everything else is reported as unsupported.</summary>
+internal static class OperatorRegistry
+{
+    /// <summary>Opset versions of the default domain that Kiln accepts.</summary>
+    public const int FirstOpset = 7;
+
+    public const int LastOpset = 17;
+
+    private static readonly Dictionary<string, Operator> ByType = new Operator[]
+    {
+        new ConvOperator(),
+        PoolOperator.MaxPool(),
+        PoolOperator.AveragePool(),
+        new GlobalPoolOperator("GlobalAveragePool", max: false),
+        new GlobalPoolOperator("GlobalMaxPool", max: true),
+        new BatchNormalizationOperator(),
+        new LrnOperator(),
+        new GemmOperator(),
+        new MatMulOperator(),
+        new BinaryOperator("Add", "AddOperator"),
+        new BinaryOperator("Sub", "SubtractOperator"),
+        new BinaryOperator("Mul", "MultiplyOperator"),
+        new BinaryOperator("Div", "DivideOperator"),
+        new UnaryOperator("Relu", "ReluOperator"),
+        new SoftmaxOperator(),
+        ReshapeOperator.Flatten(),
+        ReshapeOperator.Reshape(),
+        new ConcatOperator(),
+        new SplitOperator(),
+        new PassthroughOperator("Identity"),
+        new PassthroughOperator("Dropout"),
+    }.ToDictionary(op => op.OpType, StringComparer.Ordinal);
+
+    public static IEnumerable<Operator> All => ByType.Values;
+
+    /// <summary>The operator for <paramref name="opType"/> in the default domain at <paramref name="opset"/>, or null.</summary>
+    public static Operator? Find(string domain, string opType, int opset)
+    {
+        if (domain.Length != 0 && domain != "ai.onnx")
+        {
+            return null;
+        }
+
+        return ByType.TryGetValue(opType, out Operator? op) && opset >= op.FirstOpset && opset <= op.LastOpset ? op : null;
+    }
+
+    public static string SupportedList => string.Join(", ", ByType.Keys.OrderBy(name => name, StringComparer.Ordinal));
+}

@@ -1,0 +1,136 @@
+using System.Linq;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// MaxPool and AveragePool over 1-D and 2-D windows. Opset 10 added ceil_mode, opset 10 dilations for MaxPool,
+/// opset 7 count_include_pad for AveragePool; earlier models simply leave them at their defaults.
+/// </summary>
+internal sealed class PoolOperator : Operator
+{
+    private readonly bool _max;
+
+    private PoolOperator(string opType, bool max)
+        : base(opType, 1, 17)
+    {
+        _max = max;
+    }
+
+    public static PoolOperator MaxPool() => new PoolOperator("MaxPool", max: true);
+
+    public static PoolOperator AveragePool() => new PoolOperator("AveragePool", max: false);
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        (int[] input, SpatialGeometry geometry) = Compute(node, context);
+        context.SetOutput(node, 0, ElementType.Float, new[] { input[0], input[1] }.Concat(geometry.Output).ToArray());
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context)
+    {
+        (_, SpatialGeometry geometry) = Compute(node, context);
+        string text = geometry.Describe();
+        if (!_max)
+        {
+            text += $", count_include_pad {node.GetInt(context, "count_include_pad", 0)}";
+        }
+
+        return text;
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        (int[] input, SpatialGeometry g) = Compute(node, context.Shapes);
+        bool oneDimensional = g.Kernel.Length == 1;
+        int Height(int[] values, int oneDimensionalValue) => oneDimensional ? oneDimensionalValue : values[0];
+        int Width(int[] values) => oneDimensional ? values[0] : values[1];
+        int[] spatial = input.Skip(2).ToArray();
+
+        string geometry =
+            $"new {CpuEmitContext.Kernels}Pool2DGeometry(" +
+            $"Batch: {input[0]}, Channels: {input[1]}, InHeight: {Height(spatial, 1)}, InWidth: {Width(spatial)}, " +
+            $"OutHeight: {Height(g.Output, 1)}, OutWidth: {Width(g.Output)}, " +
+            $"KernelHeight: {Height(g.Kernel, 1)}, KernelWidth: {Width(g.Kernel)}, " +
+            $"StrideHeight: {Height(g.Strides, 1)}, StrideWidth: {Width(g.Strides)}, " +
+            $"DilationHeight: {Height(g.Dilations, 1)}, DilationWidth: {Width(g.Dilations)}, " +
+            $"PadTop: {Height(g.PadBegin, 0)}, PadLeft: {Width(g.PadBegin)}, PadBottom: {Height(g.PadEnd, 0)}, PadRight: {Width(g.PadEnd)})";
+
+        string x = context.ReadInput(node, 0);
+        string y = context.WriteOutput(node, 0);
+        if (_max)
+        {
+            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.MaxPool2D({x}, {y},");
+            context.Writer.Line($"    {geometry});");
+        }
+        else
+        {
+            bool countIncludePad = node.GetInt(context.Shapes, "count_include_pad", 0) != 0;
+            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.AveragePool2D({x}, {y},");
+            context.Writer.Line($"    {geometry},");
+            context.Writer.Line($"    countIncludePad: {(countIncludePad ? "true" : "false")});");
+        }
+    }
+
+    private (int[] Input, SpatialGeometry Geometry) Compute(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.FloatInput(node, 0);
+        if (x.Shape.Length < 3 || x.Shape.Length > 4)
+        {
+            throw context.Error(node, $"the input has shape {x.ShapeText}; Kiln compiles 1-D and 2-D pooling (N×C×W or N×C×H×W) so far");
+        }
+
+        if (_max && node.Outputs.Count > 1 && node.Outputs[1].Length > 0)
+        {
+            throw context.Error(node, "the Indices output is requested; Kiln computes MaxPool's values only so far");
+        }
+
+        long[]? kernelShape = node.GetInts(context, "kernel_shape");
+        if (kernelShape is null)
+        {
+            throw context.Error(node, "the required attribute kernel_shape is missing");
+        }
+
+        if (_max && node.GetInt(context, "storage_order", 0) != 0)
+        {
+            throw context.Error(node, "storage_order 1 only changes the Indices output, which Kiln does not compute");
+        }
+
+        bool ceilMode = node.GetInt(context, "ceil_mode", 0) != 0;
+        SpatialGeometry geometry = SpatialGeometry.Compute(node, context, x.Shape.Skip(2).ToArray(), kernelShape.Select(k => checked((int)k)).ToArray(), ceilMode);
+        return (x.Shape, geometry);
+    }
+}
+
+/// <summary>GlobalAveragePool and GlobalMaxPool: one value per channel over all spatial positions.</summary>
+internal sealed class GlobalPoolOperator : Operator
+{
+    private readonly bool _max;
+
+    public GlobalPoolOperator(string opType, bool max)
+        : base(opType, 1, 17)
+    {
+        _max = max;
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.FloatInput(node, 0);
+        if (x.Shape.Length < 3)
+        {
+            throw context.Error(node, $"the input has shape {x.ShapeText}; it needs N×C and at least one spatial axis");
+        }
+
+        int[] output = x.Shape.Select((dim, axis) => axis < 2 ? dim : 1).ToArray();
+        context.SetOutput(node, 0, ElementType.Float, output);
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int planes = shape[0] * shape[1];
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        string kernel = _max ? "GlobalMaxPool" : "GlobalAveragePool";
+        context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.{kernel}({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, planes: {planes}, spatial: {spatial});");
+    }
+}

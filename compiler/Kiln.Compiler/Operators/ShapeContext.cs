@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Kiln.Compiler.Diagnostics;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>What an operator's shape rule sees: the model, its opset, and the tensors whose shapes are known so far.</summary>
+internal sealed class ShapeContext
+{
+    /// <summary>Largest element count of one tensor; keeps arena offsets within int range.</summary>
+    public const long MaxElements = int.MaxValue / 4;
+
+    public ShapeContext(OnnxGraph graph)
+    {
+        Graph = graph;
+    }
+
+    public OnnxGraph Graph { get; }
+
+    public int Opset => Graph.Opset;
+
+    public Dictionary<string, TensorInfo> Tensors { get; } = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
+
+    public TensorInfo Tensor(string name) => Tensors[name];
+
+    /// <summary>The node's input at <paramref name="position"/>, which must be present.</summary>
+    public TensorInfo Input(Node node, int position)
+    {
+        string? name = node.OptionalInput(position);
+        if (name is null)
+        {
+            throw Error(node, $"input {position} is required but missing");
+        }
+
+        return Tensors[name];
+    }
+
+    public TensorInfo? OptionalInput(Node node, int position)
+    {
+        string? name = node.OptionalInput(position);
+        return name is null ? null : Tensors[name];
+    }
+
+    /// <summary>The node's input at <paramref name="position"/> as a float tensor; other element types are an error.</summary>
+    public TensorInfo FloatInput(Node node, int position)
+    {
+        TensorInfo input = Input(node, position);
+        if (input.Type != ElementType.Float)
+        {
+            throw Error(node, $"input {position} ('{input.Name}') is {ElementTypes.Name(input.Type)}; Kiln computes this operator on float32 tensors only");
+        }
+
+        return input;
+    }
+
+    /// <summary>The build-time integer values of the input at <paramref name="position"/>, which must be a constant.</summary>
+    public long[] ConstantIntegers(Node node, int position, string purpose)
+    {
+        TensorInfo input = Input(node, position);
+        if (input.IntegerValues is null)
+        {
+            throw Error(node, $"input {position} ('{input.Name}') gives the {purpose} and must be a constant (an initializer or a Constant node), because Kiln compiles fixed shapes");
+        }
+
+        return input.IntegerValues;
+    }
+
+    public void SetOutput(Node node, int position, ElementType type, int[] shape, long[]? integerValues = null)
+    {
+        if (position >= node.Outputs.Count || node.Outputs[position].Length == 0)
+        {
+            return;
+        }
+
+        long elements = 1;
+        foreach (int dim in shape)
+        {
+            if (dim < 0)
+            {
+                throw Error(node, $"output {position} would have the negative dimension {dim} (shape {string.Join("×", shape)})");
+            }
+
+            elements *= dim;
+            if (elements > MaxElements)
+            {
+                throw Error(node, $"output {position} would have more than {MaxElements} elements (shape {string.Join("×", shape)})");
+            }
+        }
+
+        string name = node.Outputs[position];
+        Tensors[name] = new TensorInfo(name, type, shape) { IntegerValues = integerValues };
+    }
+
+    /// <summary>The number of parameters (initializer elements) a node reads.</summary>
+    public long ParameterCount(Node node) =>
+        node.Inputs.Where(input => input.Length > 0 && Graph.Initializers.ContainsKey(input))
+            .Sum(input => Graph.Initializers[input].ElementCount);
+
+    public CompilationError Error(Node node, string message) =>
+        new CompilationError(KilnDiagnostics.InvalidNode, node.DisplayName, node.OpType, Opset.ToString(System.Globalization.CultureInfo.InvariantCulture), Graph.FileName, message);
+}

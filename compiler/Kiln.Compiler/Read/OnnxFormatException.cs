@@ -1,0 +1,12 @@
+using System;
+
+namespace Kiln.Compiler.Read;
+
+/// <summary>A model file that is not a readable ONNX model; the message says where and why.</summary>
+internal sealed class OnnxFormatException : Exception
+{
+    public OnnxFormatException(string message)
+        : base(message)
+    {
+    }
+}

@@ -1,0 +1,88 @@
+namespace Kiln.Cpu;
+
+/// <summary>
+/// Geometry of a 2-D convolution over NCHW tensors. Padding at the bottom and right is implied by
+/// <see cref="OutHeight"/> and <see cref="OutWidth"/>: positions outside the input read as zero.
+/// </summary>
+/// <param name="Batch">Number of images N.</param>
+/// <param name="InChannels">Input channels C.</param>
+/// <param name="InHeight">Input height H.</param>
+/// <param name="InWidth">Input width W.</param>
+/// <param name="OutChannels">Output channels M, the number of filters.</param>
+/// <param name="OutHeight">Output height.</param>
+/// <param name="OutWidth">Output width.</param>
+/// <param name="KernelHeight">Filter height.</param>
+/// <param name="KernelWidth">Filter width.</param>
+/// <param name="StrideHeight">Vertical step between output rows, in input rows.</param>
+/// <param name="StrideWidth">Horizontal step between output columns, in input columns.</param>
+/// <param name="DilationHeight">Vertical step between filter taps, in input rows.</param>
+/// <param name="DilationWidth">Horizontal step between filter taps, in input columns.</param>
+/// <param name="PadTop">Zero rows added above the input.</param>
+/// <param name="PadLeft">Zero columns added left of the input.</param>
+/// <param name="Groups">Number of groups; InChannels and OutChannels must both be multiples of it.</param>
+public readonly record struct Conv2DGeometry(
+    int Batch, int InChannels, int InHeight, int InWidth,
+    int OutChannels, int OutHeight, int OutWidth,
+    int KernelHeight, int KernelWidth,
+    int StrideHeight, int StrideWidth,
+    int DilationHeight, int DilationWidth,
+    int PadTop, int PadLeft,
+    int Groups)
+{
+    /// <summary>Input channels per group.</summary>
+    internal int GroupInChannels => InChannels / Groups;
+
+    /// <summary>Output channels per group.</summary>
+    internal int GroupOutChannels => OutChannels / Groups;
+
+    /// <summary>Rows of the unfolded input of one group: GroupInChannels×KernelHeight×KernelWidth.</summary>
+    internal int GroupDepth => GroupInChannels * KernelHeight * KernelWidth;
+
+    /// <summary>Output positions per channel: OutHeight×OutWidth.</summary>
+    internal int OutSpatial => OutHeight * OutWidth;
+
+    /// <summary>Whether the input of a group already is the unfolded matrix: a 1×1 filter, stride 1, no padding, output as large as the input.</summary>
+    internal bool ReadsInputDirectly =>
+        KernelHeight == 1 && KernelWidth == 1
+        && StrideHeight == 1 && StrideWidth == 1
+        && PadTop == 0 && PadLeft == 0
+        && OutHeight == InHeight && OutWidth == InWidth;
+
+    /// <summary>Throws when a size is out of range or the channels do not divide into the groups.</summary>
+    internal void Validate()
+    {
+        SpanChecks.RequirePositive(nameof(Batch), Batch);
+        SpanChecks.RequirePositive(nameof(InChannels), InChannels);
+        SpanChecks.RequirePositive(nameof(InHeight), InHeight);
+        SpanChecks.RequirePositive(nameof(InWidth), InWidth);
+        SpanChecks.RequirePositive(nameof(OutChannels), OutChannels);
+        SpanChecks.RequirePositive(nameof(OutHeight), OutHeight);
+        SpanChecks.RequirePositive(nameof(OutWidth), OutWidth);
+        SpanChecks.RequirePositive(nameof(KernelHeight), KernelHeight);
+        SpanChecks.RequirePositive(nameof(KernelWidth), KernelWidth);
+        SpanChecks.RequirePositive(nameof(StrideHeight), StrideHeight);
+        SpanChecks.RequirePositive(nameof(StrideWidth), StrideWidth);
+        SpanChecks.RequirePositive(nameof(DilationHeight), DilationHeight);
+        SpanChecks.RequirePositive(nameof(DilationWidth), DilationWidth);
+        SpanChecks.RequireNonNegative(nameof(PadTop), PadTop);
+        SpanChecks.RequireNonNegative(nameof(PadLeft), PadLeft);
+        SpanChecks.RequirePositive(nameof(Groups), Groups);
+        if (InChannels % Groups != 0 || OutChannels % Groups != 0)
+        {
+            throw new ArgumentException(
+                $"Invalid convolution geometry: InChannels ({InChannels}) and OutChannels ({OutChannels}) must both be multiples of Groups ({Groups}).",
+                "geometry");
+        }
+
+        long depth = (long)(InChannels / Groups) * KernelHeight * KernelWidth;
+        long unfolded = depth * OutHeight * OutWidth;
+        long input = (long)Batch * InChannels * InHeight * InWidth;
+        long output = (long)Batch * OutChannels * OutHeight * OutWidth;
+        if (unfolded > Array.MaxLength || input > Array.MaxLength || output > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"Invalid convolution geometry: the input ({input} floats), output ({output}) or unfolded input of one group ({unfolded}) exceeds the largest array ({Array.MaxLength}).",
+                "geometry");
+        }
+    }
+}

@@ -1,0 +1,307 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Kiln.Cpu;
+
+internal static partial class MatrixMultiply
+{
+    /// <summary>How a micro-kernel sets its accumulators before the first product of its depth block.</summary>
+    internal enum TileStart
+    {
+        /// <summary>Start from zero.</summary>
+        Zero,
+
+        /// <summary>Start every row i of the tile from its bias value.</summary>
+        Bias,
+
+        /// <summary>Start from the values already in C (later depth blocks, or accumulation).</summary>
+        LoadC,
+    }
+
+    /// <summary>Sizes and strides of one micro-kernel call: a tile of at most 6×16 elements of C over one depth block.</summary>
+    internal readonly record struct Tile(
+        int Rows, int Width, int Depth,
+        nint ARowStride, nint AColumnStride, nint BRowStride, nint Ldc,
+        TileStart Start);
+
+    /// <summary>A set of micro-kernels that compute one tile of C.</summary>
+    internal interface IMicroKernels
+    {
+        /// <summary>
+        /// Computes C[0..Rows, 0..Width] (+)= A[0..Rows, 0..Depth]·B[0..Depth, 0..16]. B always holds 16 readable
+        /// columns per row, zero past Width, unless Width is 16.
+        /// </summary>
+        static abstract void Run(ref float a, ref float b, ref float c, ref float bias, in Tile tile);
+    }
+
+    /// <summary>Micro-kernels built on Vector256 and FMA; call only when <see cref="UsesVector256"/> is true.</summary>
+    internal readonly struct Vector256Kernels : IMicroKernels
+    {
+        public static void Run(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
+        {
+            if (tile.Width > 8)
+            {
+                RunWidth<Sixteen>(ref a, ref b, ref c, ref bias, in tile);
+            }
+            else
+            {
+                RunWidth<Eight>(ref a, ref b, ref c, ref bias, in tile);
+            }
+        }
+
+        private static void RunWidth<TWidth>(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
+            where TWidth : struct, IConstant
+        {
+            switch (tile.Rows)
+            {
+                case 6: Compute<Six, TWidth>(ref a, ref b, ref c, ref bias, in tile); break;
+                case 5: Compute<Five, TWidth>(ref a, ref b, ref c, ref bias, in tile); break;
+                case 4: Compute<Four, TWidth>(ref a, ref b, ref c, ref bias, in tile); break;
+                case 3: Compute<Three, TWidth>(ref a, ref b, ref c, ref bias, in tile); break;
+                case 2: Compute<Two, TWidth>(ref a, ref b, ref c, ref bias, in tile); break;
+                default: Compute<One, TWidth>(ref a, ref b, ref c, ref bias, in tile); break;
+            }
+        }
+
+        /// <summary>
+        /// Runs the register-blocked loop for <typeparamref name="TRows"/> rows and <typeparamref name="TWidth"/>
+        /// (8 or 16) columns. The JIT compiles one copy per pair of type arguments and drops the branches on
+        /// their constant values, so unused accumulators cost nothing.
+        /// </summary>
+        private static void Compute<TRows, TWidth>(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
+            where TRows : struct, IConstant
+            where TWidth : struct, IConstant
+        {
+            int rows = TRows.Value;
+            bool wide = TWidth.Value == 16;
+            nint aRowStride = tile.ARowStride;
+            nint aColumnStride = tile.AColumnStride;
+            nint bRowStride = tile.BRowStride;
+            nint ldc = tile.Ldc;
+            int depth = tile.Depth;
+            int width = tile.Width;
+            TileStart start = tile.Start;
+
+            // Rows past TRows alias row 0 so that no reference points outside A or C. They are never read.
+            ref float a0 = ref a;
+            ref float a1 = ref rows > 1 ? ref Unsafe.Add(ref a, aRowStride) : ref a;
+            ref float a2 = ref rows > 2 ? ref Unsafe.Add(ref a, 2 * aRowStride) : ref a;
+            ref float a3 = ref rows > 3 ? ref Unsafe.Add(ref a, 3 * aRowStride) : ref a;
+            ref float a4 = ref rows > 4 ? ref Unsafe.Add(ref a, 4 * aRowStride) : ref a;
+            ref float a5 = ref rows > 5 ? ref Unsafe.Add(ref a, 5 * aRowStride) : ref a;
+            // The accumulators stay in registers only if no reference to them escapes, so they are set by value.
+            Vector256<float> sum00 = StartHalf(ref c, ref bias, 0, start, width, 0), sum01 = default;
+            Vector256<float> sum10 = default, sum11 = default, sum20 = default, sum21 = default;
+            Vector256<float> sum30 = default, sum31 = default, sum40 = default, sum41 = default, sum50 = default, sum51 = default;
+            if (wide) sum01 = StartHalf(ref c, ref bias, 0, start, width, 8);
+            if (rows > 1)
+            {
+                sum10 = StartHalf(ref Unsafe.Add(ref c, ldc), ref bias, 1, start, width, 0);
+                if (wide) sum11 = StartHalf(ref Unsafe.Add(ref c, ldc), ref bias, 1, start, width, 8);
+            }
+
+            if (rows > 2)
+            {
+                sum20 = StartHalf(ref Unsafe.Add(ref c, 2 * ldc), ref bias, 2, start, width, 0);
+                if (wide) sum21 = StartHalf(ref Unsafe.Add(ref c, 2 * ldc), ref bias, 2, start, width, 8);
+            }
+
+            if (rows > 3)
+            {
+                sum30 = StartHalf(ref Unsafe.Add(ref c, 3 * ldc), ref bias, 3, start, width, 0);
+                if (wide) sum31 = StartHalf(ref Unsafe.Add(ref c, 3 * ldc), ref bias, 3, start, width, 8);
+            }
+
+            if (rows > 4)
+            {
+                sum40 = StartHalf(ref Unsafe.Add(ref c, 4 * ldc), ref bias, 4, start, width, 0);
+                if (wide) sum41 = StartHalf(ref Unsafe.Add(ref c, 4 * ldc), ref bias, 4, start, width, 8);
+            }
+
+            if (rows > 5)
+            {
+                sum50 = StartHalf(ref Unsafe.Add(ref c, 5 * ldc), ref bias, 5, start, width, 0);
+                if (wide) sum51 = StartHalf(ref Unsafe.Add(ref c, 5 * ldc), ref bias, 5, start, width, 8);
+            }
+
+            nint aOffset = 0;
+            for (int p = 0; p < depth; p++)
+            {
+                Vector256<float> b0 = Vector256.LoadUnsafe(ref b);
+                Vector256<float> b1 = wide ? Vector256.LoadUnsafe(ref b, 8) : default;
+
+                Vector256<float> broadcast = Vector256.Create(Unsafe.Add(ref a0, aOffset));
+                sum00 = Fma.MultiplyAdd(broadcast, b0, sum00);
+                if (wide) sum01 = Fma.MultiplyAdd(broadcast, b1, sum01);
+                if (rows > 1)
+                {
+                    broadcast = Vector256.Create(Unsafe.Add(ref a1, aOffset));
+                    sum10 = Fma.MultiplyAdd(broadcast, b0, sum10);
+                    if (wide) sum11 = Fma.MultiplyAdd(broadcast, b1, sum11);
+                }
+
+                if (rows > 2)
+                {
+                    broadcast = Vector256.Create(Unsafe.Add(ref a2, aOffset));
+                    sum20 = Fma.MultiplyAdd(broadcast, b0, sum20);
+                    if (wide) sum21 = Fma.MultiplyAdd(broadcast, b1, sum21);
+                }
+
+                if (rows > 3)
+                {
+                    broadcast = Vector256.Create(Unsafe.Add(ref a3, aOffset));
+                    sum30 = Fma.MultiplyAdd(broadcast, b0, sum30);
+                    if (wide) sum31 = Fma.MultiplyAdd(broadcast, b1, sum31);
+                }
+
+                if (rows > 4)
+                {
+                    broadcast = Vector256.Create(Unsafe.Add(ref a4, aOffset));
+                    sum40 = Fma.MultiplyAdd(broadcast, b0, sum40);
+                    if (wide) sum41 = Fma.MultiplyAdd(broadcast, b1, sum41);
+                }
+
+                if (rows > 5)
+                {
+                    broadcast = Vector256.Create(Unsafe.Add(ref a5, aOffset));
+                    sum50 = Fma.MultiplyAdd(broadcast, b0, sum50);
+                    if (wide) sum51 = Fma.MultiplyAdd(broadcast, b1, sum51);
+                }
+
+                aOffset += aColumnStride;
+                b = ref Unsafe.Add(ref b, bRowStride);
+            }
+
+            StoreRow(ref c, width, sum00, sum01);
+            if (rows > 1) StoreRow(ref Unsafe.Add(ref c, ldc), width, sum10, sum11);
+            if (rows > 2) StoreRow(ref Unsafe.Add(ref c, 2 * ldc), width, sum20, sum21);
+            if (rows > 3) StoreRow(ref Unsafe.Add(ref c, 3 * ldc), width, sum30, sum31);
+            if (rows > 4) StoreRow(ref Unsafe.Add(ref c, 4 * ldc), width, sum40, sum41);
+            if (rows > 5) StoreRow(ref Unsafe.Add(ref c, 5 * ldc), width, sum50, sum51);
+        }
+
+        /// <summary>Returns the starting value of the 8 accumulators for columns <paramref name="offset"/>.. of one row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> StartHalf(ref float cRow, ref float bias, int row, TileStart start, int width, int offset)
+        {
+            if (start == TileStart.LoadC)
+            {
+                return width == StripWidth ? Vector256.LoadUnsafe(ref cRow, (nuint)offset) : LoadPartialHalf(ref cRow, width, offset);
+            }
+
+            return start == TileStart.Bias ? Vector256.Create(Unsafe.Add(ref bias, row)) : Vector256<float>.Zero;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow(ref float cRow, int width, Vector256<float> low, Vector256<float> high)
+        {
+            if (width == StripWidth)
+            {
+                low.StoreUnsafe(ref cRow);
+                high.StoreUnsafe(ref cRow, 8);
+            }
+            else
+            {
+                StorePartialRow(ref cRow, width, low, high);
+            }
+        }
+
+        private static Vector256<float> LoadPartialHalf(ref float cRow, int width, int offset)
+        {
+            Span<float> buffer = stackalloc float[8];
+            buffer.Clear();
+            for (int j = offset; j < width && j < offset + 8; j++)
+            {
+                buffer[j - offset] = Unsafe.Add(ref cRow, j);
+            }
+
+            return Vector256.Create((ReadOnlySpan<float>)buffer);
+        }
+
+        private static void StorePartialRow(ref float cRow, int width, Vector256<float> low, Vector256<float> high)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                Unsafe.Add(ref cRow, j) = j < 8 ? low.GetElement(j) : high.GetElement(j - 8);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Micro-kernels for machines without AVX2 and FMA: one row at a time, 16 columns as four Vector128,
+    /// with a separate multiply and add. Vector128 runs in software where the hardware lacks it, so this is
+    /// always correct but only fast where Vector128 is accelerated.
+    /// </summary>
+    internal readonly struct PortableKernels : IMicroKernels
+    {
+        public static void Run(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
+        {
+            Span<float> sums = stackalloc float[StripWidth];
+            for (int row = 0; row < tile.Rows; row++)
+            {
+                ref float aRow = ref Unsafe.Add(ref a, row * tile.ARowStride);
+                ref float cRow = ref Unsafe.Add(ref c, row * tile.Ldc);
+                switch (tile.Start)
+                {
+                    case TileStart.LoadC:
+                        sums.Clear();
+                        for (int j = 0; j < tile.Width; j++)
+                        {
+                            sums[j] = Unsafe.Add(ref cRow, j);
+                        }
+
+                        break;
+                    case TileStart.Bias:
+                        sums.Fill(Unsafe.Add(ref bias, row));
+                        break;
+                    default:
+                        sums.Clear();
+                        break;
+                }
+
+                Vector128<float> sum0 = Vector128.Create((ReadOnlySpan<float>)sums);
+                Vector128<float> sum1 = Vector128.Create((ReadOnlySpan<float>)sums[4..]);
+                Vector128<float> sum2 = Vector128.Create((ReadOnlySpan<float>)sums[8..]);
+                Vector128<float> sum3 = Vector128.Create((ReadOnlySpan<float>)sums[12..]);
+                ref float bRow = ref b;
+                nint aOffset = 0;
+                for (int p = 0; p < tile.Depth; p++)
+                {
+                    Vector128<float> broadcast = Vector128.Create(Unsafe.Add(ref aRow, aOffset));
+                    sum0 += broadcast * Vector128.LoadUnsafe(ref bRow);
+                    sum1 += broadcast * Vector128.LoadUnsafe(ref bRow, 4);
+                    sum2 += broadcast * Vector128.LoadUnsafe(ref bRow, 8);
+                    sum3 += broadcast * Vector128.LoadUnsafe(ref bRow, 12);
+                    aOffset += tile.AColumnStride;
+                    bRow = ref Unsafe.Add(ref bRow, tile.BRowStride);
+                }
+
+                sum0.CopyTo(sums);
+                sum1.CopyTo(sums[4..]);
+                sum2.CopyTo(sums[8..]);
+                sum3.CopyTo(sums[12..]);
+                for (int j = 0; j < tile.Width; j++)
+                {
+                    Unsafe.Add(ref cRow, j) = sums[j];
+                }
+            }
+        }
+    }
+
+    /// <summary>A compile-time integer, used to specialize the micro-kernel per row count and width.</summary>
+    internal interface IConstant
+    {
+        /// <summary>The integer.</summary>
+        static abstract int Value { get; }
+    }
+
+    private readonly struct One : IConstant { public static int Value => 1; }
+    private readonly struct Two : IConstant { public static int Value => 2; }
+    private readonly struct Three : IConstant { public static int Value => 3; }
+    private readonly struct Four : IConstant { public static int Value => 4; }
+    private readonly struct Five : IConstant { public static int Value => 5; }
+    private readonly struct Six : IConstant { public static int Value => 6; }
+    private readonly struct Eight : IConstant { public static int Value => 8; }
+    private readonly struct Sixteen : IConstant { public static int Value => 16; }
+}

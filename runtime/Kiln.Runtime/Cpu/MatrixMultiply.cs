@@ -1,0 +1,255 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Kiln.Cpu;
+
+/// <summary>
+/// Single-precision matrix product C = A·B (+ a per-row bias, or + the previous C) shared by
+/// Dense and Convolution.
+/// </summary>
+/// <remarks>
+/// A (m×k) and B (k×n) are addressed through a row stride and a column stride, so either may be
+/// stored transposed. C is row-major with row stride <c>ldc</c>. The product is computed in tiles of
+/// <see cref="RowTile"/> rows by <see cref="StripWidth"/> columns held in registers. The depth is cut
+/// into blocks of at most <see cref="MaxDepthBlock"/> so that one packed strip of B (depth×16 floats,
+/// 16 KiB) stays in the 32 KiB L1 cache, and the rows into blocks of <see cref="RowBlock"/> so that the
+/// A block they read (at most 120×256 floats, 120 KiB) stays in L2.
+/// </remarks>
+internal static partial class MatrixMultiply
+{
+    /// <summary>Columns of C computed by one micro-kernel call: two Vector256 of floats.</summary>
+    internal const int StripWidth = 16;
+
+    /// <summary>Rows of C computed by one micro-kernel call: 6 rows × 2 vectors use 12 of the 16 AVX registers.</summary>
+    internal const int RowTile = 6;
+
+    /// <summary>Largest depth (k) block; a packed strip of B then takes at most 256×16 floats.</summary>
+    internal const int MaxDepthBlock = 256;
+
+    /// <summary>Rows of A that one pass over the strips of B reuses; a multiple of <see cref="RowTile"/>.</summary>
+    internal const int RowBlock = 120;
+
+    /// <summary>Whether the AVX2/FMA micro-kernels run on this machine; otherwise the portable ones do.</summary>
+    internal static bool UsesVector256 => Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>
+    /// Computes C = A·B, or C += A·B when <paramref name="accumulate"/> is true, adding
+    /// <paramref name="rowBias"/>[i] to row i unless it is empty or <paramref name="accumulate"/> is true.
+    /// </summary>
+    /// <remarks>
+    /// Element (i, p) of A is at <c>a[i·aRowStride + p·aColumnStride]</c>, element (p, j) of B at
+    /// <c>b[p·bRowStride + j·bColumnStride]</c>, and element (i, j) of C at <c>c[i·ldc + j]</c>.
+    /// </remarks>
+    internal static void Multiply(
+        ReadOnlySpan<float> a, int aRowStride, int aColumnStride,
+        ReadOnlySpan<float> b, int bRowStride, int bColumnStride,
+        Span<float> c, int ldc,
+        int m, int n, int k,
+        ReadOnlySpan<float> rowBias, bool accumulate)
+    {
+        if (UsesVector256)
+        {
+            Multiply<Vector256Kernels>(a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, m, n, k, rowBias, accumulate);
+        }
+        else
+        {
+            Multiply<PortableKernels>(a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, m, n, k, rowBias, accumulate);
+        }
+    }
+
+    /// <summary>Computes the product with the micro-kernels of <typeparamref name="TKernels"/>; tests use it to run the portable ones on any machine.</summary>
+    [SkipLocalsInit]
+    internal static void Multiply<TKernels>(
+        ReadOnlySpan<float> a, int aRowStride, int aColumnStride,
+        ReadOnlySpan<float> b, int bRowStride, int bColumnStride,
+        Span<float> c, int ldc,
+        int m, int n, int k,
+        ReadOnlySpan<float> rowBias, bool accumulate)
+        where TKernels : IMicroKernels
+    {
+        CheckOperands(a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, m, n, k, rowBias);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                FillWithBias(c, ldc, m, n, rowBias);
+            }
+
+            return;
+        }
+
+        // Reading a strip of B in place is only worth it when a single row tile uses it: with more rows,
+        // the rows of B (often a power-of-two stride apart) would keep evicting each other from L1.
+        bool packAlways = m > RowTile || bColumnStride != 1;
+        Span<float> packedStrip = stackalloc float[MaxDepthBlock * StripWidth];
+
+        int depthBlocks = (k + MaxDepthBlock - 1) / MaxDepthBlock;
+        int depthBlock = (k + depthBlocks - 1) / depthBlocks;
+        ref float aOrigin = ref MemoryMarshal.GetReference(a);
+        ref float bOrigin = ref MemoryMarshal.GetReference(b);
+        ref float cOrigin = ref MemoryMarshal.GetReference(c);
+        ref float biasOrigin = ref MemoryMarshal.GetReference(rowBias);
+
+        for (int depthStart = 0; depthStart < k; depthStart += depthBlock)
+        {
+            int depth = Math.Min(depthBlock, k - depthStart);
+            TileStart start = depthStart > 0 || accumulate ? TileStart.LoadC
+                : rowBias.IsEmpty ? TileStart.Zero
+                : TileStart.Bias;
+
+            for (int rowStart = 0; rowStart < m; rowStart += RowBlock)
+            {
+                int rowEnd = Math.Min(m, rowStart + RowBlock);
+                for (int column = 0; column < n; column += StripWidth)
+                {
+                    int width = Math.Min(StripWidth, n - column);
+                    scoped ref float strip = ref Unsafe.NullRef<float>();
+                    nint stripRowStride;
+                    if (packAlways || width < StripWidth)
+                    {
+                        PackStrip(b, bRowStride, bColumnStride, depthStart, depth, column, width, packedStrip);
+                        strip = ref MemoryMarshal.GetReference(packedStrip);
+                        stripRowStride = StripWidth;
+                    }
+                    else
+                    {
+                        strip = ref Unsafe.Add(ref bOrigin, (nint)depthStart * bRowStride + column);
+                        stripRowStride = bRowStride;
+                    }
+
+                    for (int row = rowStart; row < rowEnd; row += RowTile)
+                    {
+                        int rows = Math.Min(RowTile, rowEnd - row);
+                        ref float aTile = ref Unsafe.Add(ref aOrigin, (nint)row * aRowStride + (nint)depthStart * aColumnStride);
+                        ref float cTile = ref Unsafe.Add(ref cOrigin, (nint)row * ldc + column);
+                        ref float biasTile = ref start == TileStart.Bias ? ref Unsafe.Add(ref biasOrigin, row) : ref biasOrigin;
+                        var tile = new Tile(rows, width, depth, aRowStride, aColumnStride, stripRowStride, ldc, start);
+                        TKernels.Run(ref aTile, ref strip, ref cTile, ref biasTile, in tile);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies B rows <paramref name="depthStart"/>.. and columns <paramref name="column"/>.. into
+    /// <paramref name="destination"/> as depth rows of <see cref="StripWidth"/> floats, zero past <paramref name="width"/>.
+    /// </summary>
+    private static void PackStrip(
+        ReadOnlySpan<float> b, int bRowStride, int bColumnStride,
+        int depthStart, int depth, int column, int width, Span<float> destination)
+    {
+        ref float bOrigin = ref MemoryMarshal.GetReference(b);
+        ref float destinationOrigin = ref MemoryMarshal.GetReference(destination);
+        if (bColumnStride == 1)
+        {
+            for (int p = 0; p < depth; p++)
+            {
+                ref float source = ref Unsafe.Add(ref bOrigin, (nint)(depthStart + p) * bRowStride + column);
+                ref float target = ref Unsafe.Add(ref destinationOrigin, p * StripWidth);
+                if (width == StripWidth)
+                {
+                    Vector256.LoadUnsafe(ref source).StoreUnsafe(ref target);
+                    Vector256.LoadUnsafe(ref source, 8).StoreUnsafe(ref target, 8);
+                }
+                else
+                {
+                    for (int j = 0; j < width; j++)
+                    {
+                        Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j);
+                    }
+
+                    for (int j = width; j < StripWidth; j++)
+                    {
+                        Unsafe.Add(ref target, j) = 0f;
+                    }
+                }
+            }
+
+            return;
+        }
+
+        // B is stored transposed (or with another column stride): read each of its columns along the depth.
+        for (int j = 0; j < StripWidth; j++)
+        {
+            if (j < width)
+            {
+                ref float source = ref Unsafe.Add(ref bOrigin, (nint)(column + j) * bColumnStride + (nint)depthStart * bRowStride);
+                for (int p = 0; p < depth; p++)
+                {
+                    Unsafe.Add(ref destinationOrigin, p * StripWidth + j) = Unsafe.Add(ref source, (nint)p * bRowStride);
+                }
+            }
+            else
+            {
+                for (int p = 0; p < depth; p++)
+                {
+                    Unsafe.Add(ref destinationOrigin, p * StripWidth + j) = 0f;
+                }
+            }
+        }
+    }
+
+    private static void FillWithBias(Span<float> c, int ldc, int m, int n, ReadOnlySpan<float> rowBias)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            c.Slice(i * ldc, n).Fill(rowBias.IsEmpty ? 0f : rowBias[i]);
+        }
+    }
+
+    /// <summary>
+    /// Checks that every element the product reads or writes lies inside its span, because the loops
+    /// above index without bounds checks.
+    /// </summary>
+    private static void CheckOperands(
+        ReadOnlySpan<float> a, int aRowStride, int aColumnStride,
+        ReadOnlySpan<float> b, int bRowStride, int bColumnStride,
+        Span<float> c, int ldc,
+        int m, int n, int k,
+        ReadOnlySpan<float> rowBias)
+    {
+        if (m < 0 || n < 0 || k < 0)
+        {
+            throw new ArgumentException($"Matrix sizes must not be negative, but m = {m}, n = {n}, k = {k}.");
+        }
+
+        if (aRowStride < 0 || aColumnStride < 0 || bRowStride < 0 || bColumnStride < 0 || ldc < n)
+        {
+            throw new ArgumentException(
+                $"Invalid strides: A ({aRowStride}, {aColumnStride}), B ({bRowStride}, {bColumnStride}) must not be negative, and ldc ({ldc}) must be at least n ({n}).");
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        CheckExtent(nameof(c), c.Length, (long)(m - 1) * ldc + n);
+        if (k > 0)
+        {
+            CheckExtent(nameof(a), a.Length, (long)(m - 1) * aRowStride + (long)(k - 1) * aColumnStride + 1);
+            CheckExtent(nameof(b), b.Length, (long)(k - 1) * bRowStride + (long)(n - 1) * bColumnStride + 1);
+        }
+
+        if (!rowBias.IsEmpty)
+        {
+            CheckExtent(nameof(rowBias), rowBias.Length, m);
+        }
+    }
+
+    private static void CheckExtent(string name, int length, long required)
+    {
+        if (length < required)
+        {
+            throw new ArgumentException($"{name} has {length} floats, but the matrix product reads or writes {required}.", name);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+namespace Kiln;
+
+/// <summary>
+/// The static facts of one compiled network: its input, its layers and the size of its activation arena.
+/// Generated code builds one instance per network class.
+/// </summary>
+public sealed class NetworkDefinition
+{
+    private readonly Dictionary<string, Layer> _layersByName = new(StringComparer.Ordinal);
+
+    /// <summary>Builds the definition; called by generated code.</summary>
+    public NetworkDefinition(string className, string modelFile, string inputName, int[] inputShape, int arenaLength, LayerDefinition[] layers)
+    {
+        ClassName = className;
+        ModelFile = modelFile;
+        InputName = inputName;
+        InputShape = inputShape;
+        ArenaLength = arenaLength;
+
+        long inputLength = 1;
+        foreach (int dimension in inputShape)
+        {
+            inputLength *= dimension;
+        }
+
+        InputLength = checked((int)inputLength);
+
+        var built = new Layer[layers.Length];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            built[i] = new Layer(this, i, layers[i]);
+            _layersByName.TryAdd(layers[i].OutputName, built[i]);
+            _layersByName[layers[i].Name] = built[i];
+        }
+
+        Layers = built;
+    }
+
+    /// <summary>Name of the generated class.</summary>
+    public string ClassName { get; }
+
+    /// <summary>File name of the ONNX model the class was compiled from.</summary>
+    public string ModelFile { get; }
+
+    /// <summary>Name of the graph input.</summary>
+    public string InputName { get; }
+
+    /// <summary>Static shape of the graph input for one observation.</summary>
+    public IReadOnlyList<int> InputShape { get; }
+
+    /// <summary>Values of the graph input for one observation.</summary>
+    public int InputLength { get; }
+
+    /// <summary>Floats of working memory one observation needs.</summary>
+    public int ArenaLength { get; }
+
+    /// <summary>All layers, graph inputs first, in the order they are computed.</summary>
+    public IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>The last layer: the compiled target.</summary>
+    public Layer TargetLayer => Layers[Layers.Count - 1];
+
+    /// <summary>Finds a layer by node name, <c>node/output</c> or output tensor name; null when there is none.</summary>
+    public Layer? FindLayer(string name) => _layersByName.TryGetValue(name, out Layer? layer) ? layer : null;
+}
