@@ -266,7 +266,8 @@ internal static class OnnxModelReader
             return;
         }
 
-        long packedEnd = reader.Position + reader.ReadLength(end);
+        long packedLength = reader.ReadLength(end);
+        long packedEnd = reader.Position + packedLength;
         while (reader.Position < packedEnd)
         {
             values.Add((long)reader.ReadVarint());

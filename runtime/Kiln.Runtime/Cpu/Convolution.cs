@@ -5,14 +5,24 @@ public static class Convolution
 {
     /// <summary>
     /// Returns the floats of workspace that <see cref="Conv2D"/> needs for <paramref name="geometry"/>: the
-    /// unfolded input of one group of one image (GroupInChannels·KernelHeight·KernelWidth × OutHeight·OutWidth),
-    /// or 0 for a 1×1, stride-1, unpadded convolution, which reads its input directly.
+    /// unfolded input of one group of one image ((InChannels/Groups)·KernelHeight·KernelWidth × OutHeight·OutWidth,
+    /// none for a 1×1, stride-1, unpadded convolution, which reads its input directly), plus at most
+    /// 256×256 floats in which the matrix product packs the unfolded input.
     /// </summary>
     /// <exception cref="ArgumentException">The geometry is invalid.</exception>
     public static int WorkspaceLength(in Conv2DGeometry geometry)
     {
         geometry.Validate();
-        return geometry.ReadsInputDirectly ? 0 : geometry.GroupDepth * geometry.OutSpatial;
+        long unfolded = geometry.ReadsInputDirectly ? 0 : (long)geometry.GroupDepth * geometry.OutSpatial;
+        long total = unfolded + MatrixMultiply.PackBufferLength(geometry.OutSpatial, geometry.GroupDepth);
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"Invalid convolution geometry: the workspace ({total} floats) would exceed the largest array ({Array.MaxLength}).",
+                nameof(geometry));
+        }
+
+        return (int)total;
     }
 
     /// <summary>Computes y = conv(x, weights) + bias.</summary>
@@ -34,6 +44,9 @@ public static class Convolution
         int outSpatial = geometry.OutSpatial;
         int inPlane = geometry.InHeight * geometry.InWidth;
         CheckSpans(x, weights, bias, y, workspace, geometry);
+        int unfoldedLength = geometry.ReadsInputDirectly ? 0 : depth * outSpatial;
+        Span<float> unfolded = workspace[..unfoldedLength];
+        Span<float> packBuffer = workspace[unfoldedLength..];
 
         for (int image = 0; image < geometry.Batch; image++)
         {
@@ -47,7 +60,6 @@ public static class Convolution
                 ReadOnlySpan<float> columns = groupInput;
                 if (!geometry.ReadsInputDirectly)
                 {
-                    Span<float> unfolded = workspace[..(depth * outSpatial)];
                     ImageToColumns.Unfold(groupInput, unfolded, geometry);
                     columns = unfolded;
                 }
@@ -58,7 +70,7 @@ public static class Convolution
                     columns, outSpatial, 1,
                     groupOutput, outSpatial,
                     groupOut, outSpatial, depth,
-                    groupBias, accumulate: false);
+                    groupBias, accumulate: false, packBuffer);
             }
         }
     }

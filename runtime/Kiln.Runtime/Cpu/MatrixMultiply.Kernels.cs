@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -40,17 +41,58 @@ internal static partial class MatrixMultiply
     {
         public static void Run(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
         {
-            if (tile.Width > 8)
+            if (tile.Width == StripWidth)
             {
-                RunWidth<Sixteen>(ref a, ref b, ref c, ref bias, in tile);
+                RunRows<Sixteen>(ref a, ref b, ref c, ref bias, in tile);
+            }
+            else if (tile.Width == 8)
+            {
+                RunRows<Eight>(ref a, ref b, ref c, ref bias, in tile);
             }
             else
             {
-                RunWidth<Eight>(ref a, ref b, ref c, ref bias, in tile);
+                RunPartialWidth(ref a, ref b, ref c, ref bias, in tile);
             }
         }
 
-        private static void RunWidth<TWidth>(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
+        /// <summary>
+        /// Computes a tile narrower than its kernel in a scratch tile, so that the kernel itself never calls
+        /// out: any call would force its accumulators out of registers, since all YMM registers are caller-saved.
+        /// </summary>
+        private static void RunPartialWidth(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
+        {
+            Span<float> scratch = stackalloc float[RowTile * StripWidth];
+            if (tile.Start == TileStart.LoadC)
+            {
+                for (int row = 0; row < tile.Rows; row++)
+                {
+                    for (int j = 0; j < tile.Width; j++)
+                    {
+                        scratch[row * StripWidth + j] = Unsafe.Add(ref c, row * tile.Ldc + j);
+                    }
+                }
+            }
+
+            ref float scratchTile = ref MemoryMarshal.GetReference(scratch);
+            if (tile.Width > 8)
+            {
+                RunRows<Sixteen>(ref a, ref b, ref scratchTile, ref bias, tile with { Width = StripWidth, Ldc = StripWidth });
+            }
+            else
+            {
+                RunRows<Eight>(ref a, ref b, ref scratchTile, ref bias, tile with { Width = 8, Ldc = StripWidth });
+            }
+
+            for (int row = 0; row < tile.Rows; row++)
+            {
+                for (int j = 0; j < tile.Width; j++)
+                {
+                    Unsafe.Add(ref c, row * tile.Ldc + j) = scratch[row * StripWidth + j];
+                }
+            }
+        }
+
+        private static void RunRows<TWidth>(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
             where TWidth : struct, IConstant
         {
             switch (tile.Rows)
@@ -65,7 +107,7 @@ internal static partial class MatrixMultiply
         }
 
         /// <summary>
-        /// Runs the register-blocked loop for <typeparamref name="TRows"/> rows and <typeparamref name="TWidth"/>
+        /// Runs the register-blocked loop for <typeparamref name="TRows"/> rows and exactly <typeparamref name="TWidth"/>
         /// (8 or 16) columns. The JIT compiles one copy per pair of type arguments and drops the branches on
         /// their constant values, so unused accumulators cost nothing.
         /// </summary>
@@ -80,56 +122,55 @@ internal static partial class MatrixMultiply
             nint bRowStride = tile.BRowStride;
             nint ldc = tile.Ldc;
             int depth = tile.Depth;
-            int width = tile.Width;
             TileStart start = tile.Start;
 
-            // Rows past TRows alias row 0 so that no reference points outside A or C. They are never read.
+            Vector256<float> sum00 = StartHalf(ref c, ref bias, 0, start, 0), sum01 = default;
+            Vector256<float> sum10 = default, sum11 = default, sum20 = default, sum21 = default;
+            Vector256<float> sum30 = default, sum31 = default, sum40 = default, sum41 = default, sum50 = default, sum51 = default;
+            if (wide) sum01 = StartHalf(ref c, ref bias, 0, start, 8);
+            if (rows > 1)
+            {
+                sum10 = StartHalf(ref Unsafe.Add(ref c, ldc), ref bias, 1, start, 0);
+                if (wide) sum11 = StartHalf(ref Unsafe.Add(ref c, ldc), ref bias, 1, start, 8);
+            }
+
+            if (rows > 2)
+            {
+                sum20 = StartHalf(ref Unsafe.Add(ref c, 2 * ldc), ref bias, 2, start, 0);
+                if (wide) sum21 = StartHalf(ref Unsafe.Add(ref c, 2 * ldc), ref bias, 2, start, 8);
+            }
+
+            if (rows > 3)
+            {
+                sum30 = StartHalf(ref Unsafe.Add(ref c, 3 * ldc), ref bias, 3, start, 0);
+                if (wide) sum31 = StartHalf(ref Unsafe.Add(ref c, 3 * ldc), ref bias, 3, start, 8);
+            }
+
+            if (rows > 4)
+            {
+                sum40 = StartHalf(ref Unsafe.Add(ref c, 4 * ldc), ref bias, 4, start, 0);
+                if (wide) sum41 = StartHalf(ref Unsafe.Add(ref c, 4 * ldc), ref bias, 4, start, 8);
+            }
+
+            if (rows > 5)
+            {
+                sum50 = StartHalf(ref Unsafe.Add(ref c, 5 * ldc), ref bias, 5, start, 0);
+                if (wide) sum51 = StartHalf(ref Unsafe.Add(ref c, 5 * ldc), ref bias, 5, start, 8);
+            }
+
+            // Rows past TRows alias row 0 so that no reference points outside A. They are never read.
             ref float a0 = ref a;
             ref float a1 = ref rows > 1 ? ref Unsafe.Add(ref a, aRowStride) : ref a;
             ref float a2 = ref rows > 2 ? ref Unsafe.Add(ref a, 2 * aRowStride) : ref a;
             ref float a3 = ref rows > 3 ? ref Unsafe.Add(ref a, 3 * aRowStride) : ref a;
             ref float a4 = ref rows > 4 ? ref Unsafe.Add(ref a, 4 * aRowStride) : ref a;
             ref float a5 = ref rows > 5 ? ref Unsafe.Add(ref a, 5 * aRowStride) : ref a;
-            // The accumulators stay in registers only if no reference to them escapes, so they are set by value.
-            Vector256<float> sum00 = StartHalf(ref c, ref bias, 0, start, width, 0), sum01 = default;
-            Vector256<float> sum10 = default, sum11 = default, sum20 = default, sum21 = default;
-            Vector256<float> sum30 = default, sum31 = default, sum40 = default, sum41 = default, sum50 = default, sum51 = default;
-            if (wide) sum01 = StartHalf(ref c, ref bias, 0, start, width, 8);
-            if (rows > 1)
-            {
-                sum10 = StartHalf(ref Unsafe.Add(ref c, ldc), ref bias, 1, start, width, 0);
-                if (wide) sum11 = StartHalf(ref Unsafe.Add(ref c, ldc), ref bias, 1, start, width, 8);
-            }
-
-            if (rows > 2)
-            {
-                sum20 = StartHalf(ref Unsafe.Add(ref c, 2 * ldc), ref bias, 2, start, width, 0);
-                if (wide) sum21 = StartHalf(ref Unsafe.Add(ref c, 2 * ldc), ref bias, 2, start, width, 8);
-            }
-
-            if (rows > 3)
-            {
-                sum30 = StartHalf(ref Unsafe.Add(ref c, 3 * ldc), ref bias, 3, start, width, 0);
-                if (wide) sum31 = StartHalf(ref Unsafe.Add(ref c, 3 * ldc), ref bias, 3, start, width, 8);
-            }
-
-            if (rows > 4)
-            {
-                sum40 = StartHalf(ref Unsafe.Add(ref c, 4 * ldc), ref bias, 4, start, width, 0);
-                if (wide) sum41 = StartHalf(ref Unsafe.Add(ref c, 4 * ldc), ref bias, 4, start, width, 8);
-            }
-
-            if (rows > 5)
-            {
-                sum50 = StartHalf(ref Unsafe.Add(ref c, 5 * ldc), ref bias, 5, start, width, 0);
-                if (wide) sum51 = StartHalf(ref Unsafe.Add(ref c, 5 * ldc), ref bias, 5, start, width, 8);
-            }
-
             nint aOffset = 0;
-            for (int p = 0; p < depth; p++)
+            nint bOffset = 0;
+            for (int p = depth; p > 0; p--)
             {
-                Vector256<float> b0 = Vector256.LoadUnsafe(ref b);
-                Vector256<float> b1 = wide ? Vector256.LoadUnsafe(ref b, 8) : default;
+                Vector256<float> b0 = Vector256.LoadUnsafe(ref b, (nuint)bOffset);
+                Vector256<float> b1 = wide ? Vector256.LoadUnsafe(ref b, (nuint)(bOffset + 8)) : default;
 
                 Vector256<float> broadcast = Vector256.Create(Unsafe.Add(ref a0, aOffset));
                 sum00 = Fma.MultiplyAdd(broadcast, b0, sum00);
@@ -170,60 +211,36 @@ internal static partial class MatrixMultiply
                 }
 
                 aOffset += aColumnStride;
-                b = ref Unsafe.Add(ref b, bRowStride);
+                bOffset += bRowStride;
             }
 
-            StoreRow(ref c, width, sum00, sum01);
-            if (rows > 1) StoreRow(ref Unsafe.Add(ref c, ldc), width, sum10, sum11);
-            if (rows > 2) StoreRow(ref Unsafe.Add(ref c, 2 * ldc), width, sum20, sum21);
-            if (rows > 3) StoreRow(ref Unsafe.Add(ref c, 3 * ldc), width, sum30, sum31);
-            if (rows > 4) StoreRow(ref Unsafe.Add(ref c, 4 * ldc), width, sum40, sum41);
-            if (rows > 5) StoreRow(ref Unsafe.Add(ref c, 5 * ldc), width, sum50, sum51);
+            StoreRow(ref c, wide, sum00, sum01);
+            if (rows > 1) StoreRow(ref Unsafe.Add(ref c, ldc), wide, sum10, sum11);
+            if (rows > 2) StoreRow(ref Unsafe.Add(ref c, 2 * ldc), wide, sum20, sum21);
+            if (rows > 3) StoreRow(ref Unsafe.Add(ref c, 3 * ldc), wide, sum30, sum31);
+            if (rows > 4) StoreRow(ref Unsafe.Add(ref c, 4 * ldc), wide, sum40, sum41);
+            if (rows > 5) StoreRow(ref Unsafe.Add(ref c, 5 * ldc), wide, sum50, sum51);
         }
 
         /// <summary>Returns the starting value of the 8 accumulators for columns <paramref name="offset"/>.. of one row.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> StartHalf(ref float cRow, ref float bias, int row, TileStart start, int width, int offset)
+        private static Vector256<float> StartHalf(ref float cRow, ref float bias, int row, TileStart start, int offset)
         {
             if (start == TileStart.LoadC)
             {
-                return width == StripWidth ? Vector256.LoadUnsafe(ref cRow, (nuint)offset) : LoadPartialHalf(ref cRow, width, offset);
+                return Vector256.LoadUnsafe(ref cRow, (nuint)offset);
             }
 
             return start == TileStart.Bias ? Vector256.Create(Unsafe.Add(ref bias, row)) : Vector256<float>.Zero;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreRow(ref float cRow, int width, Vector256<float> low, Vector256<float> high)
+        private static void StoreRow(ref float cRow, bool wide, Vector256<float> low, Vector256<float> high)
         {
-            if (width == StripWidth)
+            low.StoreUnsafe(ref cRow);
+            if (wide)
             {
-                low.StoreUnsafe(ref cRow);
                 high.StoreUnsafe(ref cRow, 8);
-            }
-            else
-            {
-                StorePartialRow(ref cRow, width, low, high);
-            }
-        }
-
-        private static Vector256<float> LoadPartialHalf(ref float cRow, int width, int offset)
-        {
-            Span<float> buffer = stackalloc float[8];
-            buffer.Clear();
-            for (int j = offset; j < width && j < offset + 8; j++)
-            {
-                buffer[j - offset] = Unsafe.Add(ref cRow, j);
-            }
-
-            return Vector256.Create((ReadOnlySpan<float>)buffer);
-        }
-
-        private static void StorePartialRow(ref float cRow, int width, Vector256<float> low, Vector256<float> high)
-        {
-            for (int j = 0; j < width; j++)
-            {
-                Unsafe.Add(ref cRow, j) = j < 8 ? low.GetElement(j) : high.GetElement(j - 8);
             }
         }
     }
