@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 
 namespace Kiln.Samples.FeatureExtraction;
 
-/// <summary>A multiclass linear classifier (maximum entropy, trained by ML.NET's SDCA) over feature vectors.</summary>
+/// <summary>A multiclass linear classifier over feature vectors: min-max scaling, then maximum entropy (multinomial logistic regression) trained by ML.NET with L-BFGS.</summary>
 internal sealed class LinearClassifier
 {
     private readonly MLContext _ml;
@@ -17,7 +17,7 @@ internal sealed class LinearClassifier
         _width = width;
     }
 
-    /// <summary>Trains on one feature row per label.</summary>
+    /// <summary>Trains on feature rows and their labels, one label per row.</summary>
     public static LinearClassifier Train(float[,] features, string[] labels, int seed)
     {
         var ml = new MLContext(seed);
@@ -25,7 +25,7 @@ internal sealed class LinearClassifier
         IDataView data = ml.Data.LoadFromEnumerable(ToRows(features, labels), Schema(width));
         var pipeline = ml.Transforms.Conversion.MapValueToKey(nameof(FeatureRow.Label))
             .Append(ml.Transforms.NormalizeMinMax(nameof(FeatureRow.Features)))
-            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(nameof(FeatureRow.Label), nameof(FeatureRow.Features)))
+            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(nameof(FeatureRow.Label), nameof(FeatureRow.Features)))
             .Append(ml.Transforms.Conversion.MapKeyToValue(nameof(Prediction.PredictedLabel)));
         return new LinearClassifier(ml, pipeline.Fit(data), width);
     }

@@ -22,7 +22,7 @@ var options = new ActivationOptions
     MiniBatchSize = 16,
     Progress = new ConsoleProgress(),
 };
-using var preprocess = new ResNetPreprocess(options);
+using var preprocess = new ResNetPreprocess(options with { Progress = null });
 using var resnet = new ResNet18Features(options);
 
 // ResNet18 reads 224×224 colour images; the gray product photos are resized and repeated in all three channels.

@@ -36,6 +36,18 @@ public sealed class NetworkDefinition
         Layers = built;
     }
 
+    /// <summary>
+    /// Floats of arena one observation needs: the planned tensors, then room for the largest kernel workspace.
+    /// Generated code passes each kernel's own workspace rule, so the kernels can change it without the generator.
+    /// </summary>
+    public static int ComputeArenaLength(int tensorLength, params int[] workspaceLengths)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tensorLength);
+        ArgumentNullException.ThrowIfNull(workspaceLengths);
+        long largest = workspaceLengths.Length == 0 ? 0 : workspaceLengths.Max();
+        return checked((int)(tensorLength + largest));
+    }
+
     /// <summary>Name of the generated class.</summary>
     public string ClassName { get; }
 

@@ -6,7 +6,7 @@ namespace Kiln.Oracle.Tests;
 /// How far computed values are from reference values: the maximum absolute difference, relative to the
 /// maximum absolute reference value.
 /// </summary>
-/// <param name="MaxDifference">max |actual − expected|; infinity when an actual value is NaN or infinite.</param>
+/// <param name="MaxDifference">max |actual − expected|, or infinity when an actual value is NaN or infinite.</param>
 /// <param name="MaxReference">max |expected|.</param>
 /// <param name="WorstIndex">Index of the element with the largest difference.</param>
 internal readonly record struct Deviation(double MaxDifference, double MaxReference, int WorstIndex)
@@ -57,5 +57,5 @@ internal readonly record struct Deviation(double MaxDifference, double MaxRefere
     /// <inheritdoc/>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"ratio {Ratio:E2} (max |difference| {MaxDifference:E3} at index {WorstIndex}, max |reference| {MaxReference:E3}, tolerance {Tolerance:E0})");
+        $"ratio {Ratio:0.00E+00} (max |difference| {MaxDifference:0.000E+00} at index {WorstIndex}, max |reference| {MaxReference:0.000E+00}, tolerance {Tolerance:0E+00})");
 }

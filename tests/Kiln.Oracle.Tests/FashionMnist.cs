@@ -81,7 +81,7 @@ internal sealed class FashionMnist
         int itemLength = headerLength == 16 ? ImageSize * ImageSize : 1;
         if ((long)available * itemLength < length)
         {
-            throw new InvalidDataException($"'{path}' holds {available} items, fewer than the {length / itemLength} requested.");
+            throw new InvalidDataException($"'{path}' contains {available} items, fewer than the {length / itemLength} requested.");
         }
 
         var data = new byte[length];

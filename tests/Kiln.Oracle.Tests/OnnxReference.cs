@@ -50,7 +50,7 @@ internal sealed class OnnxReference : IDisposable
 
             if (outputs.Add(name))
             {
-                // ONNX Runtime needs the element type of a graph output; the shape may stay unknown.
+                // ONNX Runtime needs the element type of a graph output, but the shape may stay unknown.
                 graph.Output.Add(new ValueInfoProto
                 {
                     Name = name,

@@ -14,20 +14,6 @@ internal static class SharedData
     /// <summary>The gzip-compressed idx files of the Fashion-MNIST test set.</summary>
     public static string FashionMnistFolder => Folder("data", "fashion-mnist-t10k");
 
-    /// <summary>Returns the path of a file under the shared folder, and throws when it is missing.</summary>
-    public static string File(params string[] parts)
-    {
-        string path = Path.Combine([SharedFolder.Value, .. parts]);
-        if (!System.IO.File.Exists(path))
-        {
-            throw new FileNotFoundException(
-                $"Test data file not found: '{path}'. The oracle tests need the shared models and data next to the repository.",
-                path);
-        }
-
-        return path;
-    }
-
     private static string Folder(params string[] parts)
     {
         string path = Path.Combine([SharedFolder.Value, .. parts]);

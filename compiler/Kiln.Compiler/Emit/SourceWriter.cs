@@ -10,6 +10,11 @@ internal sealed class SourceWriter
     private readonly StringBuilder _text = new StringBuilder();
     private int _indent;
 
+    public SourceWriter(int indent = 0)
+    {
+        _indent = indent;
+    }
+
     public void Line(string line = "")
     {
         if (line.Length > 0)
@@ -33,6 +38,9 @@ internal sealed class SourceWriter
         _indent++;
         return new Block(this, closing);
     }
+
+    /// <summary>Appends text written by another writer, as it is.</summary>
+    public void Append(SourceWriter other) => _text.Append(other._text);
 
     /// <summary>Writes each line of <paramref name="text"/> as a <c>//</c> comment.</summary>
     public void Comment(string text)

@@ -80,8 +80,7 @@ internal static class NetworkCompiler
             steps.Add(new Step(steps.Count, node, operators[node], arenaInputs, outputs));
         }
 
-        int workspace = steps.Count == 0 ? 0 : steps.Max(step => step.Operator.WorkspaceLength(step.Node, shapes));
-        MemoryPlan plan = MemoryPlanner.Plan(steps, shapes, workspace);
+        MemoryPlan plan = MemoryPlanner.Plan(steps, shapes);
         List<LayerModel> layers = DescribeLayers(graph, nodes, shapes, inputName, Resolve, stepOf, plan);
         List<WeightModel> weights = NameWeights(graph, steps);
         return new NetworkModel(request, graph, shapes, inputName, steps, layers, plan, weights);
@@ -268,7 +267,8 @@ internal static class NetworkCompiler
             var outputs = node.Outputs.Where(o => o.Length > 0).ToList();
             foreach (string output in outputs)
             {
-                string name = outputs.Count == 1 ? node.DisplayName : $"{node.DisplayName}/{output}";
+                // An unnamed node's layers are named after their tensors; a named node with several outputs gives "node/output".
+                string name = node.Name.Length == 0 ? output : outputs.Count == 1 ? node.Name : $"{node.Name}/{output}";
                 string source = resolve(output);
                 int step = stepOf.TryGetValue(source, out int s) ? s : -1;
                 int offset = plan.Offsets.TryGetValue(source, out int o) ? o : -1;

@@ -45,7 +45,7 @@ internal sealed class ConcatOperator : Operator
         for (int i = 0; i < node.Inputs.Count; i++)
         {
             int block = context.Shapes.Input(node, i).Shape[axis] * inner;
-            context.Writer.Line($"{CpuEmitContext.Kernels}DataMovement.CopyBlocks({context.ReadInput(node, i)}, {context.WriteOutput(node, 0)}.Slice({offset}), " +
+            context.Writer.Line($"{CpuEmitContext.Kernels}DataMovement.CopyBlocks({context.ReadInput(node, i)}, {context.WriteOutput(node, 0, offset)}, " +
                 $"count: {outer}, blockLength: {block}, sourceStride: {block}, destinationStride: {outputBlock});");
             offset += block;
         }
@@ -107,7 +107,7 @@ internal sealed class SplitOperator : Operator
             int block = sizes[i] * inner;
             if (node.Outputs[i].Length > 0)
             {
-                context.Writer.Line($"{CpuEmitContext.Kernels}DataMovement.CopyBlocks({context.ReadInput(node, 0)}.Slice({offset}), {context.WriteOutput(node, i)}, " +
+                context.Writer.Line($"{CpuEmitContext.Kernels}DataMovement.CopyBlocks({context.ReadInput(node, 0, offset)}, {context.WriteOutput(node, i)}, " +
                     $"count: {outer}, blockLength: {block}, sourceStride: {inputBlock}, destinationStride: {block});");
             }
 

@@ -22,15 +22,6 @@ internal sealed class ConvOperator : Operator
         context.SetOutput(node, 0, ElementType.Float, output);
     }
 
-    public override int WorkspaceLength(Node node, ShapeContext context)
-    {
-        // One im2col matrix: (input channels of a group × kernel positions) rows by output positions columns.
-        Layout layout = Compute(node, context);
-        long rows = (long)(layout.Input[1] / layout.Groups) * layout.Geometry.Kernel.Aggregate(1, (a, b) => a * b);
-        long columns = layout.Geometry.Output.Aggregate(1L, (a, b) => a * b);
-        return checked((int)(rows * columns));
-    }
-
     public override string DescribeAttributes(Node node, ShapeContext context)
     {
         Layout layout = Compute(node, context);
@@ -46,21 +37,22 @@ internal sealed class ConvOperator : Operator
         int[] input = layout.Input;
         int[] spatial = input.Skip(2).ToArray();
 
-        string geometry =
-            $"new {CpuEmitContext.Kernels}Conv2DGeometry(" +
+        string initializer =
+            "new(" +
             $"Batch: {input[0]}, InChannels: {input[1]}, InHeight: {Axis(spatial, 0, 1)}, InWidth: {Axis(spatial, 1, 0)}, " +
             $"OutChannels: {layout.OutChannels}, OutHeight: {Axis(g.Output, 0, 1)}, OutWidth: {Axis(g.Output, 1, 0)}, " +
             $"KernelHeight: {Axis(g.Kernel, 0, 1)}, KernelWidth: {Axis(g.Kernel, 1, 0)}, " +
             $"StrideHeight: {Axis(g.Strides, 0, 1)}, StrideWidth: {Axis(g.Strides, 1, 0)}, " +
             $"DilationHeight: {Axis(g.Dilations, 0, 1)}, DilationWidth: {Axis(g.Dilations, 1, 0)}, " +
             $"PadTop: {Axis(g.PadBegin, 0, 0)}, PadLeft: {Axis(g.PadBegin, 1, 0)}, Groups: {layout.Groups})";
+        string geometry = context.DeclareStatic($"{CpuEmitContext.Kernels}Conv2DGeometry", node.DisplayName + "Geometry", initializer);
 
         context.Writer.Line($"{CpuEmitContext.Kernels}Convolution.Conv2D(");
         context.Writer.Line($"    x: {context.ReadInput(node, 0)},");
         context.Writer.Line($"    weights: {context.ReadInput(node, 1)},");
         context.Writer.Line($"    bias: {context.ReadOptionalInput(node, 2)},");
         context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
-        context.Writer.Line($"    workspace: {context.Workspace(WorkspaceLength(node, context.Shapes))},");
+        context.Writer.Line($"    workspace: {context.Workspace($"{CpuEmitContext.Kernels}Convolution.WorkspaceLength({geometry})")},");
         context.Writer.Line($"    {geometry});");
     }
 

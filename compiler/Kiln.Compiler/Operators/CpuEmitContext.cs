@@ -49,6 +49,20 @@ internal sealed class CpuEmitContext
 
     public string ReadInput(Node node, int position) => Read(node.Inputs[position]);
 
+    /// <summary>The node's input from element <paramref name="offset"/> on.</summary>
+    public string ReadInput(Node node, int position, int offset)
+    {
+        string name = node.Inputs[position];
+        if (offset == 0)
+        {
+            return Read(name);
+        }
+
+        return _plan.Offsets.TryGetValue(name, out int start)
+            ? $"arena.Slice({Literals.Int(start + offset)}, {Literals.Int(Shapes.Tensor(name).ElementCount - offset)})"
+            : $"{Read(name)}.Slice({Literals.Int(offset)})";
+    }
+
     /// <summary>The input's expression, or <c>default</c> (an empty span) when the optional input is absent.</summary>
     public string ReadOptionalInput(Node node, int position)
     {
@@ -59,8 +73,47 @@ internal sealed class CpuEmitContext
     /// <summary>A Span&lt;float&gt; expression for the node's output at <paramref name="position"/>.</summary>
     public string WriteOutput(Node node, int position) => Slice(node.Outputs[position]);
 
+    /// <summary>The node's output from element <paramref name="offset"/> on.</summary>
+    public string WriteOutput(Node node, int position, int offset)
+    {
+        string name = node.Outputs[position];
+        return $"arena.Slice({Literals.Int(_plan.Offsets[name] + offset)}, {Literals.Int(Shapes.Tensor(name).ElementCount - offset)})";
+    }
+
     /// <summary>A Span&lt;float&gt; expression for <paramref name="length"/> floats of scratch memory.</summary>
-    public string Workspace(int length) => $"arena.Slice({Literals.Int(_plan.WorkspaceOffset)}, {Literals.Int(length)})";
+    /// <summary>
+    /// A Span&lt;float&gt; expression for the workspace: the arena past the tensors. <paramref name="lengthExpression"/>
+    /// is the C# expression, evaluated once when the class is initialized, for the floats this step needs there,
+    /// so each kernel keeps the rule for its own workspace.
+    /// </summary>
+    public string Workspace(string lengthExpression)
+    {
+        WorkspaceLengths.Add(lengthExpression);
+        return $"arena.Slice({Literals.Int(_plan.WorkspaceOffset)})";
+    }
+
+    /// <summary>Expressions for the workspace each step needs; the arena is sized for the largest.</summary>
+    public List<string> WorkspaceLengths { get; } = new List<string>();
+
+    /// <summary>Static fields the emitted steps refer to (kernel geometries), as declarations.</summary>
+    public List<string> StaticFields { get; } = new List<string>();
+
+    /// <summary>Declares a static readonly field for a step's constant argument and returns its name.</summary>
+    public string DeclareStatic(string type, string name, string initializer)
+    {
+        string field = Literals.Identifier(name);
+        string candidate = field;
+        for (int suffix = 2; _staticNames.Contains(candidate); suffix++)
+        {
+            candidate = field + "_" + Literals.Int(suffix);
+        }
+
+        _staticNames.Add(candidate);
+        StaticFields.Add($"private static readonly {type} {candidate} = {initializer};");
+        return candidate;
+    }
+
+    private readonly HashSet<string> _staticNames = new HashSet<string>();
 
     private string Slice(string name)
     {

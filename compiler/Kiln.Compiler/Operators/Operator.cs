@@ -30,9 +30,6 @@ internal abstract class Operator
     /// <summary>Writes the C# statements that compute the node's outputs.</summary>
     public abstract void EmitCpu(Graph.Node node, CpuEmitContext context);
 
-    /// <summary>Floats of scratch memory the emitted code needs for this node.</summary>
-    public virtual int WorkspaceLength(Graph.Node node, ShapeContext context) => 0;
-
     /// <summary>The attributes that matter, for the comment above the emitted code; empty when there are none.</summary>
     public virtual string DescribeAttributes(Graph.Node node, ShapeContext context) => string.Empty;
 }

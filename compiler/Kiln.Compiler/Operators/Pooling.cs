@@ -47,28 +47,26 @@ internal sealed class PoolOperator : Operator
         int Width(int[] values) => oneDimensional ? values[0] : values[1];
         int[] spatial = input.Skip(2).ToArray();
 
-        string geometry =
-            $"new {CpuEmitContext.Kernels}Pool2DGeometry(" +
+        string initializer =
+            "new(" +
             $"Batch: {input[0]}, Channels: {input[1]}, InHeight: {Height(spatial, 1)}, InWidth: {Width(spatial)}, " +
             $"OutHeight: {Height(g.Output, 1)}, OutWidth: {Width(g.Output)}, " +
             $"KernelHeight: {Height(g.Kernel, 1)}, KernelWidth: {Width(g.Kernel)}, " +
             $"StrideHeight: {Height(g.Strides, 1)}, StrideWidth: {Width(g.Strides)}, " +
             $"DilationHeight: {Height(g.Dilations, 1)}, DilationWidth: {Width(g.Dilations)}, " +
             $"PadTop: {Height(g.PadBegin, 0)}, PadLeft: {Width(g.PadBegin)}, PadBottom: {Height(g.PadEnd, 0)}, PadRight: {Width(g.PadEnd)})";
+        string geometry = context.DeclareStatic($"{CpuEmitContext.Kernels}Pool2DGeometry", node.DisplayName + "Geometry", initializer);
 
         string x = context.ReadInput(node, 0);
         string y = context.WriteOutput(node, 0);
         if (_max)
         {
-            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.MaxPool2D({x}, {y},");
-            context.Writer.Line($"    {geometry});");
+            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.MaxPool2D({x}, {y}, {geometry});");
         }
         else
         {
             bool countIncludePad = node.GetInt(context.Shapes, "count_include_pad", 0) != 0;
-            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.AveragePool2D({x}, {y},");
-            context.Writer.Line($"    {geometry},");
-            context.Writer.Line($"    countIncludePad: {(countIncludePad ? "true" : "false")});");
+            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.AveragePool2D({x}, {y}, {geometry}, countIncludePad: {(countIncludePad ? "true" : "false")});");
         }
     }
 

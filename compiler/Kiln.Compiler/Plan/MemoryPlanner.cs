@@ -8,13 +8,14 @@ namespace Kiln.Compiler.Plan;
 /// <summary>
 /// Gives every tensor computed by a step an offset in one arena, reusing the memory of tensors no later
 /// step reads. A step's outputs never share memory with its inputs, so kernels need not work in place.
+/// Kernel workspace lies past the tensors; its size is settled by the generated code, from the kernels' own rules.
 /// </summary>
 internal static class MemoryPlanner
 {
     /// <summary>Offsets are multiples of this many floats (64 bytes, one cache line).</summary>
     private const int Alignment = 16;
 
-    public static MemoryPlan Plan(IReadOnlyList<Step> steps, ShapeContext shapes, int workspaceLength)
+    public static MemoryPlan Plan(IReadOnlyList<Step> steps, ShapeContext shapes)
     {
         // The last step that reads each tensor; a tensor nobody reads (a final output) lives until its own step ends.
         var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -43,14 +44,7 @@ internal static class MemoryPlanner
             live.RemoveAll(block => !lastUse.TryGetValue(block.Name, out int last) || last <= i);
         }
 
-        int workspaceOffset = peak;
-        long arena = (long)peak + Align(workspaceLength);
-        if (arena > int.MaxValue / 4)
-        {
-            throw new InvalidOperationException($"the network needs {arena} floats of working memory per observation, more than Kiln supports");
-        }
-
-        return new MemoryPlan(offsets, peak, workspaceOffset, (int)arena);
+        return new MemoryPlan(offsets, peak);
     }
 
     private static int FirstFit(List<(int Offset, int Length, string Name)> live, int length)

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace Kiln.Cpu;
 
 /// <summary>Fully connected layers: the ONNX Gemm and MatMul operators on single-precision matrices.</summary>
@@ -60,7 +57,7 @@ public static class Dense
 
         if (alpha != 1f)
         {
-            Scale(y, alpha);
+            SpanMath.Scale(y, alpha);
         }
 
         if (!c.IsEmpty && beta != 0f)
@@ -101,52 +98,8 @@ public static class Dense
             ReadOnlySpan<float> aRow = a.Slice(i * k, k);
             for (int j = 0; j < n; j++)
             {
-                y[i * n + j] = Dot(aRow, b.Slice(j * k, k));
+                y[i * n + j] = SpanMath.Dot(aRow, b.Slice(j * k, k));
             }
-        }
-    }
-
-    internal static float Dot(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
-    {
-        int length = left.Length;
-        int i = 0;
-        float sum = 0f;
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
-        {
-            ref float leftOrigin = ref MemoryMarshal.GetReference(left);
-            ref float rightOrigin = ref MemoryMarshal.GetReference(right);
-            Vector256<float> sum0 = Vector256<float>.Zero;
-            Vector256<float> sum1 = Vector256<float>.Zero;
-            for (; i <= length - 2 * Vector256<float>.Count; i += 2 * Vector256<float>.Count)
-            {
-                sum0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref leftOrigin, (nuint)i), Vector256.LoadUnsafe(ref rightOrigin, (nuint)i), sum0);
-                sum1 = Vector256.FusedMultiplyAdd(
-                    Vector256.LoadUnsafe(ref leftOrigin, (nuint)(i + Vector256<float>.Count)),
-                    Vector256.LoadUnsafe(ref rightOrigin, (nuint)(i + Vector256<float>.Count)),
-                    sum1);
-            }
-
-            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                sum0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref leftOrigin, (nuint)i), Vector256.LoadUnsafe(ref rightOrigin, (nuint)i), sum0);
-            }
-
-            sum = Vector256.Sum(sum0 + sum1);
-        }
-
-        for (; i < length; i++)
-        {
-            sum += left[i] * right[i];
-        }
-
-        return sum;
-    }
-
-    private static void Scale(Span<float> y, float factor)
-    {
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] *= factor;
         }
     }
 

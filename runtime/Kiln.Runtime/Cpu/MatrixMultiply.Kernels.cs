@@ -111,6 +111,7 @@ internal static partial class MatrixMultiply
         /// (8 or 16) columns. The JIT compiles one copy per pair of type arguments and drops the branches on
         /// their constant values, so unused accumulators cost nothing.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Compute<TRows, TWidth>(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
             where TRows : struct, IConstant
             where TWidth : struct, IConstant
