@@ -3,8 +3,8 @@ using Kiln;
 using Kiln.Data;
 using Kiln.Samples.FeatureExtraction;
 
-// Feature extraction and classification: a pretrained ResNet18, compiled into C# at build time, turns
-// labelled product images into 512-wide feature vectors; a linear classifier trained on 70% of them
+// Feature extraction and classification. A pretrained ResNet18, compiled into C# at build time, turns
+// labelled product images into 512-wide feature vectors. A linear classifier trained on 70% of them
 // is tested on the rest.
 string imageFolder = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "images");
 string montagePath = args.Length > 1 ? args[1] : Path.GetFullPath("predictions.png");

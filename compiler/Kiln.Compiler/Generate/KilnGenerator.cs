@@ -13,7 +13,8 @@ namespace Kiln.Compiler.Generate;
 
 /// <summary>
 /// Compiles each class marked <c>[OnnxNetwork("model.onnx")]</c> from its ONNX model, listed among the
-/// project's AdditionalFiles, into C#. Every failure becomes a KLN diagnostic; the generator never throws.
+/// project's AdditionalFiles, into C#. Every failure becomes a KLN diagnostic: the compile step catches
+/// every exception except cancellation, so a bad model never surfaces as a generator crash (CS8785).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class KilnGenerator : IIncrementalGenerator
@@ -111,11 +112,11 @@ public sealed class KilnGenerator : IIncrementalGenerator
             return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.NestedClass, location, declaration.ClassName), location);
         }
 
-        string wanted = Normalize(declaration.ModelPath);
-        var matches = files.Where(f => Normalize(f.Path) == wanted).ToList();
+        string requested = Normalize(declaration.ModelPath);
+        var matches = files.Where(f => Normalize(f.Path) == requested).ToList();
         if (matches.Count == 0)
         {
-            matches = files.Where(f => Normalize(f.Path).EndsWith("/" + wanted.TrimStart('/'), StringComparison.OrdinalIgnoreCase)).ToList();
+            matches = files.Where(f => Normalize(f.Path).EndsWith("/" + requested.TrimStart('/'), StringComparison.OrdinalIgnoreCase)).ToList();
         }
 
         if (matches.Count == 0)

@@ -10,9 +10,9 @@ using Kiln.Compiler.Read.Onnx;
 namespace Kiln.Compiler.Read;
 
 /// <summary>
-/// Reads an ONNX model file into an <see cref="OnnxGraph"/> in one forward pass. Nodes and value infos are
-/// parsed by the protoc-generated classes; initializers are walked field by field so that only their name,
-/// type, dims and the byte range of their values are kept, never the weight bytes themselves.
+/// Reads an ONNX model file into an <see cref="OnnxGraph"/> in one forward pass. The protoc-generated classes
+/// parse nodes and value infos. Initializers are walked field by field, so only their name, type, dims and the
+/// byte range of their values are kept, never the weight bytes themselves.
 /// </summary>
 internal static class OnnxModelReader
 {

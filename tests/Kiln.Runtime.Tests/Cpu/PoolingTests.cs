@@ -15,6 +15,8 @@ public class PoolingTests
         ["ceil mode with pad"] = new(2, 1, 6, 5, 4, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 0),
         ["dilation"] = new(2, 3, 10, 11, 9, 5, 3, 2, 1, 2, 2, 3, 1, 0, 2, 1),
         ["asymmetric pad"] = new(1, 1, 5, 6, 3, 3, 3, 3, 2, 2, 1, 1, 0, 1, 2, 0),
+        ["wide rows stride 2"] = new(1, 2, 5, 40, 2, 20, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0),
+        ["wide rows stride 1 dilated"] = new(1, 1, 4, 37, 2, 33, 3, 3, 1, 1, 1, 2, 0, 0, 0, 0),
         ["whole plane"] = new(1, 2, 4, 4, 1, 1, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0),
     };
 
@@ -113,6 +115,30 @@ public class PoolingTests
 
         Assert.True(float.IsNaN(y[0]));
         Assert.Equal(8f, y[1]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MaxPoolNaNStaysInItsWindowOnWideRows(int stride)
+    {
+        // Rows of 40 take the vector path for the first 16 outputs and the scalar one after. Each NaN sits under
+        // the first tap of its window, so the taps after it must keep it.
+        int outWidth = (40 - 2) / stride + 1;
+        var g = new Pool2DGeometry(1, 1, 2, 40, 1, outWidth, 2, 2, 1, stride, 1, 1, 0, 0, 0, 0);
+        float[] x = CpuAssert.RandomValues(80, 45);
+        x[2 * stride] = float.NaN;
+        x[18 * stride] = float.NaN;
+        var y = new float[outWidth];
+
+        Pooling.MaxPool2D(x, y, g);
+
+        for (int ow = 0; ow < outWidth; ow++)
+        {
+            bool coversNaN = ow * stride <= 2 * stride && 2 * stride <= ow * stride + 1
+                || ow * stride <= 18 * stride && 18 * stride <= ow * stride + 1;
+            Assert.Equal(coversNaN, float.IsNaN(y[ow]));
+        }
     }
 
     [Fact]
