@@ -4,6 +4,7 @@ using System.Runtime.Loader;
 using Kiln.Compiler.Generate;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Kiln.Compiler.Tests;
@@ -37,12 +38,23 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver(params string[] modelPaths) =>
+    public static GeneratorDriver CreateDriver(params string[] modelPaths) => CreateDriver(new BuildOptions(), modelPaths);
+
+    /// <summary>A driver that also sees MSBuild properties and item metadata, as the build passes them to generators.</summary>
+    public static GeneratorDriver CreateDriver(BuildOptions options, params string[] modelPaths) =>
         CSharpGeneratorDriver.Create(
             [new KilnGenerator().AsSourceGenerator()],
             additionalTexts: modelPaths.Select(path => (AdditionalText)new FileAdditionalText(path)),
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+            optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    public static GeneratorRun Run(BuildOptions options, string source, params string[] modelPaths)
+    {
+        GeneratorDriver driver = CreateDriver(options, modelPaths);
+        driver = driver.RunGeneratorsAndUpdateCompilation(CreateCompilation(source), out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        return new GeneratorRun(driver, output, diagnostics);
+    }
 
     /// <summary>An AdditionalFiles item backed by a file on disk; Kiln reads models from the path, as it does in a build.</summary>
     private sealed class FileAdditionalText(string path) : AdditionalText
@@ -50,6 +62,44 @@ internal static class GeneratorHarness
         public override string Path { get; } = path;
 
         public override SourceText? GetText(CancellationToken cancellationToken = default) => null;
+    }
+}
+
+/// <summary>Build properties (<c>build_property.*</c>) and per-file item metadata (<c>build_metadata.AdditionalFiles.*</c>) for the generator.</summary>
+internal sealed class BuildOptions : AnalyzerConfigOptionsProvider
+{
+    private readonly Dictionary<string, Dictionary<string, string>> _files = new(StringComparer.Ordinal);
+    private readonly Options _global = new(new Dictionary<string, string>());
+
+    public override AnalyzerConfigOptions GlobalOptions => _global;
+
+    public BuildOptions Property(string name, string value)
+    {
+        _global.Values["build_property." + name] = value;
+        return this;
+    }
+
+    public BuildOptions Metadata(string path, string name, string value)
+    {
+        if (!_files.TryGetValue(path, out Dictionary<string, string>? values))
+        {
+            _files[path] = values = new Dictionary<string, string>();
+        }
+
+        values["build_metadata.AdditionalFiles." + name] = value;
+        return this;
+    }
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(new Dictionary<string, string>());
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+        new Options(_files.TryGetValue(textFile.Path, out Dictionary<string, string>? values) ? values : new Dictionary<string, string>());
+
+    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public Dictionary<string, string> Values { get; } = values;
+
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => Values.TryGetValue(key, out value);
     }
 }
 

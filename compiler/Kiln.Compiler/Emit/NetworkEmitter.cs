@@ -44,7 +44,8 @@ internal static class NetworkEmitter
         var forward = new SourceWriter(indent: 1);
         CpuEmitContext context = EmitForward(forward, model);
 
-        using (writer.Open($"partial class {request.ClassName} : global::Kiln.CompiledNetwork"))
+        string declaration = request.IsStandalone ? "public sealed partial class" : "partial class";
+        using (writer.Open($"{declaration} {request.ClassName} : global::Kiln.CompiledNetwork"))
         {
             EmitStatics(writer, context);
             EmitDefinition(writer, model, context);

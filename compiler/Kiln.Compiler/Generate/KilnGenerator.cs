@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
@@ -7,6 +8,7 @@ using System.Threading;
 using Kiln.Compiler.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Kiln.Compiler.Generate;
@@ -36,14 +38,38 @@ public sealed class KilnGenerator : IIncrementalGenerator
                 static (attributeContext, _) => ReadDeclaration(attributeContext))
             .WithTrackingName(TrackingNames.Declarations);
 
-        IncrementalValuesProvider<NetworkJob> jobs = declarations
+        // Item metadata (TargetLayer, ClassName) and the project's root namespace, for models added without an attribute.
+        IncrementalValuesProvider<ModelOptions> modelOptions = context.AdditionalTextsProvider
+            .Where(static text => text.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => ReadModelOptions(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.ModelOptions);
+
+        IncrementalValuesProvider<NetworkJob> declaredJobs = declarations
             .Combine(modelFiles.Collect())
             .Select(static (pair, _) => Match(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Jobs);
 
-        IncrementalValuesProvider<GeneratedNetwork> networks = jobs
+        IncrementalValuesProvider<NetworkJob> standaloneJobs = modelOptions
+            .Combine(modelFiles.Collect())
+            .Combine(declarations.Collect())
+            .SelectMany(static (pair, _) => Standalone(pair.Left.Left, pair.Left.Right, pair.Right))
+            .WithTrackingName(TrackingNames.StandaloneJobs);
+
+        IncrementalValuesProvider<GeneratedNetwork> networks = declaredJobs
             .Select(static (job, cancellationToken) => Generate(job, cancellationToken))
             .WithTrackingName(TrackingNames.Networks);
+
+        IncrementalValuesProvider<GeneratedNetwork> standaloneNetworks = standaloneJobs
+            .Select(static (job, cancellationToken) => Generate(job, cancellationToken))
+            .WithTrackingName(TrackingNames.StandaloneNetworks);
+
+        Register(context, networks);
+        Register(context, standaloneNetworks);
+    }
+
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<GeneratedNetwork> networks)
+    {
 
         context.RegisterSourceOutput(networks.Where(static n => n.Source is not null), static (output, network) =>
             output.AddSource(network.HintName, SourceText.From(network.Source!, System.Text.Encoding.UTF8)));
@@ -131,8 +157,46 @@ public sealed class KilnGenerator : IIncrementalGenerator
         }
 
         ModelFile file = matches[0];
-        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path));
+        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false);
         return new NetworkJob(request, null, location);
+    }
+
+    private static ModelOptions ReadModelOptions(AdditionalText text, AnalyzerConfigOptionsProvider provider)
+    {
+        AnalyzerConfigOptions options = provider.GetOptions(text);
+        options.TryGetValue("build_metadata.AdditionalFiles.TargetLayer", out string? targetLayer);
+        options.TryGetValue("build_metadata.AdditionalFiles.ClassName", out string? className);
+        provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
+        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace));
+
+        static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+    }
+
+    /// <summary>
+    /// A class for a model that no [OnnxNetwork] declaration uses: named after the file (or its ClassName metadata),
+    /// in the project's root namespace, compiled up to its TargetLayer metadata or the model's outputs.
+    /// </summary>
+    private static IEnumerable<NetworkJob> Standalone(ModelOptions options, ImmutableArray<ModelFile> files, ImmutableArray<NetworkDeclaration> declarations)
+    {
+        bool declared = declarations.Any(declaration => Match(declaration, files).Request?.ModelPath == options.Path);
+        ModelFile? file = files.FirstOrDefault(f => f.Path == options.Path);
+        if (declared || file is null)
+        {
+            yield break;
+        }
+
+        string className = options.ClassName ?? ClassNameFor(options.Path);
+        var location = new LocationInfo(options.Path, default, default);
+        var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true);
+        yield return new NetworkJob(request, null, location);
+    }
+
+    /// <summary>A PascalCase class name from a model's file name: "fashion-alexnet.onnx" gives FashionAlexnet.</summary>
+    internal static string ClassNameFor(string path)
+    {
+        string[] parts = Path.GetFileNameWithoutExtension(path).Split(new[] { '-', '_', '.', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+        string name = string.Concat(parts.Select(part => char.ToUpperInvariant(part[0]) + part.Substring(1)));
+        return Emit.Literals.Identifier(name.Length == 0 ? "Network" : name);
     }
 
     /// <summary>The manifest resource name Kiln's build targets give a model: <c>Kiln/</c> and its file name.</summary>

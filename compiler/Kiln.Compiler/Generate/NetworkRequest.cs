@@ -1,10 +1,14 @@
 namespace Kiln.Compiler.Generate;
 
-/// <summary>What to compile: the model file, the class to generate and the target layer. Value-equal, so the pipeline can cache on it.</summary>
+/// <summary>
+/// What to compile: the model file, the class to generate and the target layer. Value-equal, so the pipeline can
+/// cache on it. A standalone request comes from a model with no [OnnxNetwork] class, so the generated part declares the class in full.
+/// </summary>
 internal sealed record NetworkRequest(
     string ModelPath,
     string ModelHash,
     string? Namespace,
     string ClassName,
     string? TargetLayer,
-    string ResourceName);
+    string ResourceName,
+    bool IsStandalone);

@@ -3,6 +3,9 @@ namespace Kiln.Compiler.Generate;
 /// <summary>An ONNX file among the project's AdditionalFiles: its path and a hash of its content, never its bytes.</summary>
 internal sealed record ModelFile(string Path, string ContentHash);
 
+/// <summary>The item metadata of an ONNX AdditionalFiles item and the project's root namespace.</summary>
+internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace);
+
 /// <summary>A class marked with [OnnxNetwork], as read from syntax: names, arguments and where to report problems.</summary>
 internal sealed record NetworkDeclaration(
     string ClassName,
@@ -24,6 +27,9 @@ internal static class TrackingNames
 {
     public const string ModelFiles = nameof(ModelFiles);
     public const string Declarations = nameof(Declarations);
+    public const string ModelOptions = nameof(ModelOptions);
     public const string Jobs = nameof(Jobs);
+    public const string StandaloneJobs = nameof(StandaloneJobs);
+    public const string StandaloneNetworks = nameof(StandaloneNetworks);
     public const string Networks = nameof(Networks);
 }
