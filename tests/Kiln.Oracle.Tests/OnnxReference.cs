@@ -62,7 +62,7 @@ internal sealed class OnnxReference : IDisposable
         string[] graphInputs = graph.Input.Select(input => input.Name).Except(graph.Initializer.Select(tensor => tensor.Name)).ToArray();
         if (graphInputs.Length != 1)
         {
-            throw new InvalidDataException($"{modelFile} has {graphInputs.Length} graph inputs that are not initializers; the oracle tests expect one.");
+            throw new InvalidDataException($"{modelFile} has {graphInputs.Length} graph inputs that are not initializers, but the oracle tests expect exactly one.");
         }
 
         return new OnnxReference(model.ToByteArray(), graphInputs[0], graph.Output.Select(output => output.Name).ToArray());
