@@ -19,7 +19,7 @@ namespace Kiln.Cpu;
 /// <param name="DilationWidth">Horizontal step between filter taps, in input columns.</param>
 /// <param name="PadTop">Zero rows added above the input.</param>
 /// <param name="PadLeft">Zero columns added left of the input.</param>
-/// <param name="Groups">Number of groups; InChannels and OutChannels must both be multiples of it.</param>
+/// <param name="Groups">Number of groups. InChannels and OutChannels must both be multiples of it.</param>
 public readonly record struct Conv2DGeometry(
     int Batch, int InChannels, int InHeight, int InWidth,
     int OutChannels, int OutHeight, int OutWidth,
@@ -51,22 +51,22 @@ public readonly record struct Conv2DGeometry(
     /// <summary>Throws when a size is out of range or the channels do not divide into the groups.</summary>
     internal void Validate()
     {
-        SpanChecks.RequirePositive(nameof(Batch), Batch);
-        SpanChecks.RequirePositive(nameof(InChannels), InChannels);
-        SpanChecks.RequirePositive(nameof(InHeight), InHeight);
-        SpanChecks.RequirePositive(nameof(InWidth), InWidth);
-        SpanChecks.RequirePositive(nameof(OutChannels), OutChannels);
-        SpanChecks.RequirePositive(nameof(OutHeight), OutHeight);
-        SpanChecks.RequirePositive(nameof(OutWidth), OutWidth);
-        SpanChecks.RequirePositive(nameof(KernelHeight), KernelHeight);
-        SpanChecks.RequirePositive(nameof(KernelWidth), KernelWidth);
-        SpanChecks.RequirePositive(nameof(StrideHeight), StrideHeight);
-        SpanChecks.RequirePositive(nameof(StrideWidth), StrideWidth);
-        SpanChecks.RequirePositive(nameof(DilationHeight), DilationHeight);
-        SpanChecks.RequirePositive(nameof(DilationWidth), DilationWidth);
-        SpanChecks.RequireNonNegative(nameof(PadTop), PadTop);
-        SpanChecks.RequireNonNegative(nameof(PadLeft), PadLeft);
-        SpanChecks.RequirePositive(nameof(Groups), Groups);
+        SpanChecks.RequirePositive(nameof(Batch), Batch, "geometry");
+        SpanChecks.RequirePositive(nameof(InChannels), InChannels, "geometry");
+        SpanChecks.RequirePositive(nameof(InHeight), InHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(InWidth), InWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(OutChannels), OutChannels, "geometry");
+        SpanChecks.RequirePositive(nameof(OutHeight), OutHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(OutWidth), OutWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(KernelHeight), KernelHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(KernelWidth), KernelWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(StrideHeight), StrideHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(StrideWidth), StrideWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(DilationHeight), DilationHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(DilationWidth), DilationWidth, "geometry");
+        SpanChecks.RequireNonNegative(nameof(PadTop), PadTop, "geometry");
+        SpanChecks.RequireNonNegative(nameof(PadLeft), PadLeft, "geometry");
+        SpanChecks.RequirePositive(nameof(Groups), Groups, "geometry");
         if (InChannels % Groups != 0 || OutChannels % Groups != 0)
         {
             throw new ArgumentException(

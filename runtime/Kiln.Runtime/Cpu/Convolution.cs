@@ -30,7 +30,7 @@ public static class Convolution
     /// <param name="weights">Filters, OutChannels×(InChannels/Groups)×KernelHeight×KernelWidth (the ONNX layout).</param>
     /// <param name="bias">OutChannels floats, or empty for no bias.</param>
     /// <param name="y">Output, Batch×OutChannels×OutHeight×OutWidth.</param>
-    /// <param name="workspace">Scratch memory of at least <see cref="WorkspaceLength"/> floats; its contents are overwritten.</param>
+    /// <param name="workspace">Scratch memory of at least <see cref="WorkspaceLength"/> floats. Its contents are overwritten.</param>
     /// <param name="geometry">Sizes, strides, dilations, padding and groups.</param>
     /// <exception cref="ArgumentException">The geometry is invalid or a span has the wrong length.</exception>
     public static void Conv2D(

@@ -8,7 +8,7 @@ public static class DataMovement
     /// source[i·sourceStride ..] to destination[i·destinationStride ..].
     /// </summary>
     /// <param name="source">Where the blocks are read.</param>
-    /// <param name="destination">Where the blocks are written; must not overlap <paramref name="source"/>.</param>
+    /// <param name="destination">Where the blocks are written. It must not overlap <paramref name="source"/>.</param>
     /// <param name="count">Number of blocks.</param>
     /// <param name="blockLength">Floats per block.</param>
     /// <param name="sourceStride">Floats from the start of one source block to the next.</param>

@@ -26,15 +26,31 @@ public static class Dense
         int m, int n, int k, bool transA, bool transB, float alpha, float beta, int cRows, int cColumns)
     {
         CheckSizes(m, n, k);
-        SpanChecks.RequireLength(nameof(a), a.Length, (long)m * k, transA ? $"K×M = {k}×{m}" : $"M×K = {m}×{k}");
-        SpanChecks.RequireLength(nameof(b), b.Length, (long)k * n, transB ? $"N×K = {n}×{k}" : $"K×N = {k}×{n}");
+        if (transA)
+        {
+            SpanChecks.RequireLength(nameof(a), a.Length, (long)m * k, $"K×M = {k}×{m}");
+        }
+        else
+        {
+            SpanChecks.RequireLength(nameof(a), a.Length, (long)m * k, $"M×K = {m}×{k}");
+        }
+
+        if (transB)
+        {
+            SpanChecks.RequireLength(nameof(b), b.Length, (long)k * n, $"N×K = {n}×{k}");
+        }
+        else
+        {
+            SpanChecks.RequireLength(nameof(b), b.Length, (long)k * n, $"K×N = {k}×{n}");
+        }
+
         SpanChecks.RequireLength(nameof(y), y.Length, (long)m * n, $"M×N = {m}×{n}");
         if (!c.IsEmpty)
         {
             if ((cRows != 1 && cRows != m) || (cColumns != 1 && cColumns != n))
             {
                 throw new ArgumentException(
-                    $"Invalid shape of C: {cRows}×{cColumns} does not broadcast to M×N = {m}×{n}; cRows must be 1 or M, and cColumns 1 or N.",
+                    $"Invalid shape of C: {cRows}×{cColumns} does not broadcast to M×N = {m}×{n}. cRows must be 1 or M, and cColumns 1 or N.",
                     nameof(c));
             }
 

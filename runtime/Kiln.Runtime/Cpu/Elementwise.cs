@@ -52,7 +52,7 @@ public static class Elementwise
 
     /// <summary>
     /// Computes y = op(a, b) with multidirectional broadcasting. Element (i0, …, ir−1) of the output reads
-    /// a[Σ i_d·aStrides[d]] and b[Σ i_d·bStrides[d]]; a broadcast axis has stride 0.
+    /// a[Σ i_d·aStrides[d]] and b[Σ i_d·bStrides[d]], so a broadcast axis has stride 0.
     /// </summary>
     /// <remarks>
     /// Axes of size 1 are dropped and neighboring axes that are contiguous in both inputs are merged first,
@@ -61,9 +61,9 @@ public static class Elementwise
     /// </remarks>
     /// <typeparam name="TOperator">The operation.</typeparam>
     /// <param name="a">Left input.</param>
-    /// <param name="aStrides">Element stride of <paramref name="a"/> per output axis; 0 on broadcast axes.</param>
+    /// <param name="aStrides">Element stride of <paramref name="a"/> per output axis, 0 on broadcast axes.</param>
     /// <param name="b">Right input.</param>
-    /// <param name="bStrides">Element stride of <paramref name="b"/> per output axis; 0 on broadcast axes.</param>
+    /// <param name="bStrides">Element stride of <paramref name="b"/> per output axis, 0 on broadcast axes.</param>
     /// <param name="y">Output, row-major in <paramref name="shape"/>.</param>
     /// <param name="shape">Output shape, rank 1 to <see cref="MaxRank"/>.</param>
     /// <exception cref="ArgumentException">A rank, size, stride or span length is invalid.</exception>

@@ -10,7 +10,7 @@ namespace Kiln.Cpu;
 internal static class ImageToColumns
 {
     /// <summary>
-    /// Writes the GroupDepth × OutSpatial matrix whose row (c, kh, kw) and column (oh, ow) holds
+    /// Writes the GroupDepth × OutSpatial matrix whose row (c, kh, kw) and column (oh, ow) contains
     /// input[c, oh·StrideHeight + kh·DilationHeight − PadTop, ow·StrideWidth + kw·DilationWidth − PadLeft],
     /// or zero where that position lies outside the input.
     /// </summary>
@@ -36,7 +36,7 @@ internal static class ImageToColumns
                 {
                     Span<float> destination = columns.Slice(row * outSpatial, outSpatial);
 
-                    // Output columns [first, last) read inside the input; the rest read padding.
+                    // Output columns [first, last) read inside the input, and the rest read padding.
                     int columnOffset = kw * geometry.DilationWidth - geometry.PadLeft;
                     int first = Math.Min(outWidth, columnOffset >= 0 ? 0 : CeilingDivide(-columnOffset, strideWidth));
                     int last = Math.Max(first, Math.Min(outWidth, CeilingDivide(inWidth - columnOffset, strideWidth)));
@@ -68,7 +68,7 @@ internal static class ImageToColumns
         }
     }
 
-    /// <summary>Copies source[start + i·stride] to destination[i]; stride 2 is vectorized where AVX2 is available.</summary>
+    /// <summary>Copies source[start + i·stride] to destination[i]. Stride 2 is vectorized where AVX2 is available.</summary>
     private static void CopyStrided(ReadOnlySpan<float> source, int start, int stride, Span<float> destination)
     {
         int i = 0;
@@ -88,7 +88,7 @@ internal static class ImageToColumns
         }
     }
 
-    /// <summary>Returns ⌈numerator / denominator⌉ for a positive denominator; the numerator may be negative.</summary>
+    /// <summary>Returns ⌈numerator / denominator⌉ for a positive denominator. The numerator may be negative.</summary>
     private static int CeilingDivide(int numerator, int denominator) =>
         numerator <= 0 ? -(-numerator / denominator) : (numerator + denominator - 1) / denominator;
 }

@@ -30,13 +30,13 @@ internal static partial class MatrixMultiply
     internal interface IMicroKernels
     {
         /// <summary>
-        /// Computes C[0..Rows, 0..Width] (+)= A[0..Rows, 0..Depth]·B[0..Depth, 0..16]. B always holds 16 readable
-        /// columns per row, zero past Width, unless Width is 16.
+        /// Computes C[0..Rows, 0..Width] (+)= A[0..Rows, 0..Depth]·B[0..Depth, 0..16]. Every row of B has 16 readable
+        /// floats, which are zero past Width unless Width is 16.
         /// </summary>
         static abstract void Run(ref float a, ref float b, ref float c, ref float bias, in Tile tile);
     }
 
-    /// <summary>Micro-kernels built on Vector256 and FMA; call only when <see cref="UsesVector256"/> is true.</summary>
+    /// <summary>Micro-kernels built on Vector256 and FMA. Call them only when <see cref="UsesVector256"/> is true.</summary>
     internal readonly struct Vector256Kernels : IMicroKernels
     {
         public static void Run(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
@@ -56,8 +56,8 @@ internal static partial class MatrixMultiply
         }
 
         /// <summary>
-        /// Computes a tile narrower than its kernel in a scratch tile, so that the kernel itself never calls
-        /// out: any call would force its accumulators out of registers, since all YMM registers are caller-saved.
+        /// Computes a tile narrower than its kernel in a scratch tile, so that the kernel itself makes no calls.
+        /// A call would force the accumulators out of registers, because all YMM registers are caller-saved.
         /// </summary>
         private static void RunPartialWidth(ref float a, ref float b, ref float c, ref float bias, in Tile tile)
         {
@@ -282,17 +282,18 @@ internal static partial class MatrixMultiply
                 Vector128<float> sum1 = Vector128.Create((ReadOnlySpan<float>)sums[4..]);
                 Vector128<float> sum2 = Vector128.Create((ReadOnlySpan<float>)sums[8..]);
                 Vector128<float> sum3 = Vector128.Create((ReadOnlySpan<float>)sums[12..]);
-                ref float bRow = ref b;
                 nint aOffset = 0;
+                nint bOffset = 0;
                 for (int p = 0; p < tile.Depth; p++)
                 {
                     Vector128<float> broadcast = Vector128.Create(Unsafe.Add(ref aRow, aOffset));
+                    ref float bRow = ref Unsafe.Add(ref b, bOffset);
                     sum0 += broadcast * Vector128.LoadUnsafe(ref bRow);
                     sum1 += broadcast * Vector128.LoadUnsafe(ref bRow, 4);
                     sum2 += broadcast * Vector128.LoadUnsafe(ref bRow, 8);
                     sum3 += broadcast * Vector128.LoadUnsafe(ref bRow, 12);
                     aOffset += tile.AColumnStride;
-                    bRow = ref Unsafe.Add(ref bRow, tile.BRowStride);
+                    bOffset += tile.BRowStride;
                 }
 
                 sum0.CopyTo(sums);

@@ -95,8 +95,7 @@ public static class Normalization
         SpanChecks.RequireNonNegative(nameof(channels), channels);
         SpanChecks.RequireNonNegative(nameof(spatial), spatial);
         long length = (long)batch * channels * spatial;
-        string shape = $"batch×channels×spatial = {batch}×{channels}×{spatial}";
-        SpanChecks.RequireLength(nameof(x), x.Length, length, shape);
-        SpanChecks.RequireLength(nameof(y), y.Length, length, shape);
+        SpanChecks.RequireLength(nameof(x), x.Length, length, $"batch×channels×spatial = {batch}×{channels}×{spatial}");
+        SpanChecks.RequireLength(nameof(y), y.Length, length, $"batch×channels×spatial = {batch}×{channels}×{spatial}");
     }
 }

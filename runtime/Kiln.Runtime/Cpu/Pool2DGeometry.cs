@@ -26,21 +26,21 @@ public readonly record struct Pool2DGeometry(
     /// <summary>Throws when a size is out of range.</summary>
     internal void Validate()
     {
-        SpanChecks.RequirePositive(nameof(Batch), Batch);
-        SpanChecks.RequirePositive(nameof(Channels), Channels);
-        SpanChecks.RequirePositive(nameof(InHeight), InHeight);
-        SpanChecks.RequirePositive(nameof(InWidth), InWidth);
-        SpanChecks.RequirePositive(nameof(OutHeight), OutHeight);
-        SpanChecks.RequirePositive(nameof(OutWidth), OutWidth);
-        SpanChecks.RequirePositive(nameof(KernelHeight), KernelHeight);
-        SpanChecks.RequirePositive(nameof(KernelWidth), KernelWidth);
-        SpanChecks.RequirePositive(nameof(StrideHeight), StrideHeight);
-        SpanChecks.RequirePositive(nameof(StrideWidth), StrideWidth);
-        SpanChecks.RequirePositive(nameof(DilationHeight), DilationHeight);
-        SpanChecks.RequirePositive(nameof(DilationWidth), DilationWidth);
-        SpanChecks.RequireNonNegative(nameof(PadTop), PadTop);
-        SpanChecks.RequireNonNegative(nameof(PadLeft), PadLeft);
-        SpanChecks.RequireNonNegative(nameof(PadBottom), PadBottom);
-        SpanChecks.RequireNonNegative(nameof(PadRight), PadRight);
+        SpanChecks.RequirePositive(nameof(Batch), Batch, "geometry");
+        SpanChecks.RequirePositive(nameof(Channels), Channels, "geometry");
+        SpanChecks.RequirePositive(nameof(InHeight), InHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(InWidth), InWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(OutHeight), OutHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(OutWidth), OutWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(KernelHeight), KernelHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(KernelWidth), KernelWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(StrideHeight), StrideHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(StrideWidth), StrideWidth, "geometry");
+        SpanChecks.RequirePositive(nameof(DilationHeight), DilationHeight, "geometry");
+        SpanChecks.RequirePositive(nameof(DilationWidth), DilationWidth, "geometry");
+        SpanChecks.RequireNonNegative(nameof(PadTop), PadTop, "geometry");
+        SpanChecks.RequireNonNegative(nameof(PadLeft), PadLeft, "geometry");
+        SpanChecks.RequireNonNegative(nameof(PadBottom), PadBottom, "geometry");
+        SpanChecks.RequireNonNegative(nameof(PadRight), PadRight, "geometry");
     }
 }

@@ -61,7 +61,7 @@ public static class Pooling
                                 ? Vector256.Create(inputRow.Slice(start, 8))
                                 : SpanMath.LoadEvenElements(inputRow.Slice(start, 16));
 
-                            // Vector256.Max returns NaN when either operand is NaN (since .NET 9), like MathF.Max.
+                            // Vector256.Max returns NaN when either operand is NaN, like MathF.Max. The NaN tests check it.
                             maxima = Vector256.Max(maxima, values);
                         }
                     }
@@ -105,7 +105,7 @@ public static class Pooling
     /// <param name="geometry">Sizes, strides, dilations and padding.</param>
     /// <param name="countIncludePad">
     /// ONNX count_include_pad. When true, the divisor counts the window's positions inside the padded input
-    /// (rows −PadTop to InHeight+PadBottom−1, columns likewise) but not those past it; when false, it counts
+    /// (rows −PadTop to InHeight+PadBottom−1, columns likewise) but not those past it. When false, it counts
     /// only real input positions, so a window with none of them gives 0/0 = NaN.
     /// </param>
     /// <exception cref="ArgumentException">The geometry is invalid or a span has the wrong length.</exception>
@@ -164,7 +164,7 @@ public static class Pooling
         }
     }
 
-    /// <summary>Computes the maximum of each of <paramref name="planes"/> planes of <paramref name="spatial"/> floats; a plane with a NaN gives NaN.</summary>
+    /// <summary>Computes the maximum of each of <paramref name="planes"/> planes of <paramref name="spatial"/> floats. A plane with a NaN gives NaN.</summary>
     /// <param name="x">Input, planes×spatial.</param>
     /// <param name="y">Output, one float per plane.</param>
     /// <param name="planes">Number of planes, usually Batch×Channels.</param>

@@ -3,7 +3,7 @@ namespace Kiln.Cpu;
 /// <summary>The softmax function along one axis.</summary>
 public static class Softmax
 {
-    /// <summary>Inner positions handled together when the axis is not the last one; two stack buffers of this many floats.</summary>
+    /// <summary>Inner positions handled together when the axis is not the last one, the length of two stack buffers.</summary>
     private const int InnerChunk = 256;
 
     /// <summary>

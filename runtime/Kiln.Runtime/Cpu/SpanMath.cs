@@ -94,7 +94,7 @@ internal static class SpanMath
             Vector256<float> maxima = Vector256.Create(float.NegativeInfinity);
             for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                // Vector256.Max propagates NaN like MathF.Max (since .NET 9).
+                // Vector256.Max returns NaN when either operand is NaN, like MathF.Max. The NaN tests check it.
                 maxima = Vector256.Max(maxima, Vector256.LoadUnsafe(ref origin, (nuint)i));
             }
 
@@ -281,14 +281,14 @@ internal static class SpanMath
         }
     }
 
-    /// <summary>Returns elements 0, 2, …, 14 of 16 consecutive floats; call only when AVX2 is supported.</summary>
+    /// <summary>Returns elements 0, 2, …, 14 of 16 consecutive floats. Call it only where AVX2 is supported.</summary>
     internal static Vector256<float> LoadEvenElements(ReadOnlySpan<float> sixteen)
     {
         ref float origin = ref MemoryMarshal.GetReference(sixteen);
         Vector256<float> low = Vector256.LoadUnsafe(ref origin);
         Vector256<float> high = Vector256.LoadUnsafe(ref origin, 8);
 
-        // Within each 128-bit lane: low[0], low[2], high[0], high[2]; then reorder the 64-bit pairs to 0, 2, 1, 3.
+        // The shuffle keeps low[0], low[2], high[0], high[2] in each 128-bit lane, and the permute orders the 64-bit pairs 0, 2, 1, 3.
         Vector256<float> evens = Avx.Shuffle(low, high, 0b10_00_10_00);
         return Avx2.Permute4x64(evens.AsDouble(), 0b11_01_10_00).AsSingle();
     }

@@ -164,6 +164,17 @@ public class ConvolutionTests
         Assert.Equal("geometry", error.ParamName);
     }
 
+    [Fact]
+    public void ZeroStrideThrows()
+    {
+        var g = new Conv2DGeometry(1, 1, 3, 3, 1, 3, 3, 1, 1, 0, 1, 1, 1, 0, 0, 1);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Convolution.WorkspaceLength(g));
+
+        Assert.Equal("geometry", error.ParamName);
+        Assert.Contains("StrideHeight", error.Message);
+    }
+
     private static float[] Run(float[] x, float[] weights, float[] bias, Conv2DGeometry g)
     {
         var y = new float[g.Batch * g.OutChannels * g.OutHeight * g.OutWidth];
@@ -172,7 +183,7 @@ public class ConvolutionTests
         return y;
     }
 
-    /// <summary>The direct seven-loop convolution in double precision; positions outside the input are skipped.</summary>
+    /// <summary>Computes the direct seven-loop convolution in double precision, skipping positions outside the input.</summary>
     private static double[] Reference(float[] x, float[] weights, float[] bias, Conv2DGeometry g)
     {
         int groupIn = g.InChannels / g.Groups;

@@ -3,7 +3,7 @@ namespace Kiln.Runtime.Tests.Cpu;
 /// <summary>Random test data and tolerant comparisons for the CPU kernel tests.</summary>
 internal static class CpuAssert
 {
-    /// <summary>Allowed error relative to max(1, |expected|); float sums of a few hundred products stay well inside it.</summary>
+    /// <summary>Allowed error relative to max(1, |expected|). Float sums of a few hundred products stay well inside it.</summary>
     public const double Tolerance = 1e-4;
 
     /// <summary>Returns <paramref name="count"/> values drawn uniformly from [−1, 1) by a generator seeded with <paramref name="seed"/>.</summary>

@@ -14,7 +14,7 @@ public class DenseTests
         { 13, 8, 1 },
     };
 
-    /// <summary>C shapes as (rows, columns) codes: 0 is none, 1 is one, 2 is the full M or N.</summary>
+    /// <summary>C shapes as (rows, columns) codes: 0 means no C, 1 means one, and 2 means the full M or N.</summary>
     public static TheoryData<int, int> CShapes => new()
     {
         { 0, 0 },
@@ -52,7 +52,7 @@ public class DenseTests
     [Fact]
     public void GemmHandWorked()
     {
-        // A·B = [1 2; 3 4]·[5 6; 7 8] = [19 22; 43 50]; Y = 2·A·B + 0.5·[1 2] per row.
+        // A·B = [1 2; 3 4]·[5 6; 7 8] = [19 22; 43 50], and Y = 2·A·B + 0.5·[1 2] per row.
         float[] a = [1, 2, 3, 4];
         float[] b = [5, 6, 7, 8];
         float[] c = [1, 2];

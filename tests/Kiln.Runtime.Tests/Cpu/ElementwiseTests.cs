@@ -69,6 +69,19 @@ public class ElementwiseTests
     }
 
     [Fact]
+    public void ReluKeepsNegativeZero()
+    {
+        // Element 0 takes the vector path and element 8 the scalar one.
+        float[] x = [-0f, 1, 1, 1, 1, 1, 1, 1, -0f];
+        var y = new float[x.Length];
+
+        Elementwise.Unary<ReluOperator>(x, y);
+
+        Assert.True(float.IsNegative(y[0]));
+        Assert.True(float.IsNegative(y[8]));
+    }
+
+    [Fact]
     public void UnaryLengthMismatchThrows()
     {
         var error = Assert.Throws<ArgumentException>(() => Elementwise.Unary<ReluOperator>(new float[3], new float[4]));

@@ -41,7 +41,7 @@ public class MatrixMultiplyTests
 
         MatrixMultiply.Multiply(a, 3, 1, b, 3, 1, c, 3, 2, 3, 3, bias, accumulate: false, packBuffer: default);
 
-        // Row 0: [1 2 3]·B = [1+0+3, 0+2+3, 2+2+0] = [4, 5, 4]; row 1: [4+0+6, 0+5+6, 8+5+0] = [10, 11, 13].
+        // Row 0: [1 2 3]·B = [1+0+3, 0+2+3, 2+2+0] = [4, 5, 4]. Row 1: [4+0+6, 0+5+6, 8+5+0] = [10, 11, 13].
         Assert.Equal([14f, 15f, 14f, 30f, 31f, 33f], c);
     }
 
@@ -83,7 +83,7 @@ public class MatrixMultiplyTests
         }
     }
 
-    /// <summary>Compares one product with a double-precision reference; C has a row stride wider than n to catch stray writes.</summary>
+    /// <summary>Compares one product with a double-precision reference. C has a row stride wider than n to catch stray writes.</summary>
     private static void CheckProduct<TKernels>(int m, int n, int k, bool transA, bool transB, int packLength, bool withBias, bool accumulate)
         where TKernels : MatrixMultiply.IMicroKernels
     {
@@ -108,7 +108,16 @@ public class MatrixMultiplyTests
                     continue;
                 }
 
-                double sum = accumulate ? c[i * ldc + j] : withBias ? bias[i] : 0.0;
+                double sum = 0.0;
+                if (accumulate)
+                {
+                    sum = c[i * ldc + j];
+                }
+                else if (withBias)
+                {
+                    sum = bias[i];
+                }
+
                 for (int p = 0; p < k; p++)
                 {
                     sum += (double)a[i * aRowStride + p * aColumnStride] * b[p * bRowStride + j * bColumnStride];

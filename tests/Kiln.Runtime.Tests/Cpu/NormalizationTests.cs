@@ -7,7 +7,7 @@ public class NormalizationTests
     [Fact]
     public void BatchNormalizationHandWorked()
     {
-        // Channel 0: (x − 1)/sqrt(4)·2 + 0.5; channel 1: (x − 3)/sqrt(0.25)·1 − 1.
+        // Channel 0 gives (x − 1)/sqrt(4)·2 + 0.5, and channel 1 (x − 3)/sqrt(0.25)·1 − 1.
         float[] x = [1, 2, 3, 4];
         var y = new float[4];
 

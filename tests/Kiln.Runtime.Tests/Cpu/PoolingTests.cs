@@ -122,8 +122,8 @@ public class PoolingTests
     [InlineData(2)]
     public void MaxPoolNaNStaysInItsWindowOnWideRows(int stride)
     {
-        // Rows of 40 take the vector path for the first 16 outputs and the scalar one after. Each NaN sits under
-        // the first tap of its window, so the taps after it must keep it.
+        // Rows of 40 take the vector path for the first 16 outputs and the scalar one after. With stride 2 each NaN
+        // is the first tap of its window, so the taps after it must keep it.
         int outWidth = (40 - 2) / stride + 1;
         var g = new Pool2DGeometry(1, 1, 2, 40, 1, outWidth, 2, 2, 1, stride, 1, 1, 0, 0, 0, 0);
         float[] x = CpuAssert.RandomValues(80, 45);
@@ -153,6 +153,21 @@ public class PoolingTests
     }
 
     [Fact]
+    public void AveragePoolWindowInPadding()
+    {
+        // Pad left 1 with 1×1 windows: the first window covers only padding.
+        var g = new Pool2DGeometry(1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0);
+        var excluding = new float[2];
+        var including = new float[2];
+
+        Pooling.AveragePool2D([5], excluding, g, countIncludePad: false);
+        Pooling.AveragePool2D([5], including, g, countIncludePad: true);
+
+        Assert.True(float.IsNaN(excluding[0]));
+        Assert.Equal([0f, 5f], including);
+    }
+
+    [Fact]
     public void MaxPoolShortOutputThrows()
     {
         var g = new Pool2DGeometry(1, 1, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
@@ -161,6 +176,17 @@ public class PoolingTests
 
         Assert.Equal("y", error.ParamName);
         Assert.Contains("expected 4 floats", error.Message);
+    }
+
+    [Fact]
+    public void NegativePadThrows()
+    {
+        var g = new Pool2DGeometry(1, 1, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, -1, 0);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Pooling.AveragePool2D(new float[9], new float[4], g, false));
+
+        Assert.Equal("geometry", error.ParamName);
+        Assert.Contains("PadBottom", error.Message);
     }
 
     [Fact]
