@@ -1,6 +1,13 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Kiln;
 
-/// <summary>Picks the names closest to a misspelled one, by edit distance, for error messages.</summary>
+/// <summary>
+/// Picks the names closest to a misspelled one, by edit distance, for error messages. The generator compiles
+/// this same file, so a layer name misspelt in code and one misspelt in an attribute get the same suggestions.
+/// </summary>
 internal static class NameSuggestions
 {
     public static IEnumerable<string> Closest(string name, IEnumerable<string> candidates, int count) =>

@@ -40,7 +40,7 @@ internal static class GeneratorHarness
 
     public static GeneratorDriver CreateDriver(params string[] modelPaths) => CreateDriver(new BuildOptions(), modelPaths);
 
-    /// <summary>A driver that also sees MSBuild properties and item metadata, as the build passes them to generators.</summary>
+    /// <summary>A driver that also receives MSBuild properties and item metadata, as the build passes them to generators.</summary>
     public static GeneratorDriver CreateDriver(BuildOptions options, params string[] modelPaths) =>
         CSharpGeneratorDriver.Create(
             [new KilnGenerator().AsSourceGenerator()],

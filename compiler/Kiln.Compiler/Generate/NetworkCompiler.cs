@@ -115,7 +115,7 @@ internal static class NetworkCompiler
     {
         if (!graph.HasGraph)
         {
-            throw new CompilationError(KilnDiagnostics.UnreadableModel, graph.FileName, "the file holds no graph (ModelProto.graph is missing)");
+            throw new CompilationError(KilnDiagnostics.UnreadableModel, graph.FileName, "the file contains no graph (ModelProto.graph is missing)");
         }
 
         if (graph.Opset < OperatorRegistry.FirstOpset || graph.Opset > OperatorRegistry.LastOpset)
@@ -166,7 +166,7 @@ internal static class NetworkCompiler
         }
 
         IEnumerable<string> layerNames = ordered.Select(n => n.DisplayName);
-        throw new CompilationError(KilnDiagnostics.UnknownLayer, graph.FileName, target!, string.Join(", ", NameDistance.Closest(target!, layerNames, 3)));
+        throw new CompilationError(KilnDiagnostics.UnknownLayer, graph.FileName, target!, string.Join(", ", NameSuggestions.Closest(target!, layerNames, 3)));
     }
 
     private static Operator FindOperator(OnnxGraph graph, Node node)
@@ -268,7 +268,16 @@ internal static class NetworkCompiler
             foreach (string output in outputs)
             {
                 // An unnamed node's layers are named after their tensors; a named node with several outputs gives "node/output".
-                string name = node.Name.Length == 0 ? output : outputs.Count == 1 ? node.Name : $"{node.Name}/{output}";
+                string name = $"{node.Name}/{output}";
+                if (node.Name.Length == 0)
+                {
+                    name = output;
+                }
+                else if (outputs.Count == 1)
+                {
+                    name = node.Name;
+                }
+
                 string source = resolve(output);
                 int step = stepOf.TryGetValue(source, out int s) ? s : -1;
                 int offset = plan.Offsets.TryGetValue(source, out int o) ? o : -1;

@@ -16,7 +16,7 @@ internal sealed record NetworkDeclaration(
     bool IsNestedOrGeneric,
     LocationInfo? Location);
 
-/// <summary>A declaration matched with its model file, or the diagnostic that says why it could not be.</summary>
+/// <summary>A declaration matched with its model file, or the diagnostic that explains why it could not be.</summary>
 internal sealed record NetworkJob(NetworkRequest? Request, DiagnosticInfo? Problem, LocationInfo? Location);
 
 /// <summary>The generator's output for one network: the source (null on failure) and its diagnostics.</summary>

@@ -5,8 +5,9 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// Conv (opset 1 and 11 forms; they differ only in defaults Kiln already follows): 1-D and 2-D convolution with
-/// groups, strides, dilations, explicit or automatic padding, and an optional bias. 1-D runs as 2-D with height 1.
+/// Conv at opsets 1 to 17: 1-D and 2-D convolution with groups, strides, dilations, explicit or automatic padding,
+/// and an optional bias. Opset 11 only restated the SAME_UPPER/SAME_LOWER padding rule, which Kiln applies at every opset.
+/// 1-D runs as 2-D with height 1.
 /// </summary>
 internal sealed class ConvOperator : Operator
 {

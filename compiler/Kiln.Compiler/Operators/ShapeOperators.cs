@@ -121,6 +121,16 @@ internal sealed class PassthroughOperator : Operator
             throw context.Error(node, "the mask output is requested; Kiln compiles inference, where Dropout passes its input through and has no mask");
         }
 
+        // From opset 12, training_mode is an input; only a constant false keeps Dropout a pass-through.
+        if (OpType == "Dropout" && node.OptionalInput(2) is not null)
+        {
+            long[] trainingMode = context.ConstantIntegers(node, 2, "training mode");
+            if (trainingMode.Length != 1 || trainingMode[0] != 0)
+            {
+                throw context.Error(node, "training_mode is true; Kiln compiles inference, so training_mode must be a constant false");
+            }
+        }
+
         context.SetOutput(node, 0, x.Type, x.Shape, x.IntegerValues);
     }
 

@@ -17,7 +17,7 @@ internal static class MemoryPlanner
 
     public static MemoryPlan Plan(IReadOnlyList<Step> steps, ShapeContext shapes)
     {
-        // The last step that reads each tensor; a tensor nobody reads (a final output) lives until its own step ends.
+        // The last step that reads each tensor; a tensor that no step reads (a final output) lives until its own step ends.
         var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < steps.Count; i++)
         {
