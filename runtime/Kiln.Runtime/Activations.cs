@@ -92,6 +92,9 @@ public sealed class Activations
         return columns;
     }
 
+    /// <inheritdoc/>
+    public override string ToString() => $"Activations of {Layer.Name}: {string.Join("×", Shape)} ({Layout})";
+
     /// <summary>A copy of <see cref="Values"/>.</summary>
     public float[] ToArray() => (float[])_values.Clone();
 

@@ -174,7 +174,11 @@ public abstract class CompiledNetwork : IDisposable
     private void CheckLayer(Layer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(
+                GetType().Name, $"This {Definition.ClassName} was disposed, so it cannot compute activations. Create a new instance.");
+        }
         if (!ReferenceEquals(layer.Network, Definition))
         {
             throw new ArgumentException(

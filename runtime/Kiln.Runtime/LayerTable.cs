@@ -34,7 +34,7 @@ public static class LayerTable
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{network.ClassName}, compiled from {network.ModelFile}: {network.Layers.Count} layers, ");
-        text.Append(CultureInfo.InvariantCulture, $"{totalParameters:N0} parameters, {network.ArenaLength * 4L / 1024.0 / 1024.0:F1} MiB of activations per observation");
+        text.Append(CultureInfo.InvariantCulture, $"{totalParameters:N0} parameters, {network.ArenaLength * 4L / 1024.0 / 1024.0:F1} MiB of working memory (activations and kernel workspace) per observation");
         text.AppendLine();
         AppendRow(text, headers, widths);
         AppendRow(text, widths.Select(width => new string('-', width)).ToArray(), widths);

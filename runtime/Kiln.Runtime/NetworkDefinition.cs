@@ -30,6 +30,7 @@ public sealed class NetworkDefinition
         {
             built[i] = new Layer(this, i, layers[i]);
             _layersByName.TryAdd(layers[i].OutputName, built[i]);
+            _layersByName.TryAdd($"{layers[i].Name}/{layers[i].OutputName}", built[i]);
             _layersByName[layers[i].Name] = built[i];
         }
 

@@ -86,6 +86,41 @@ public sealed class GeneratedNetworkTests : IDisposable
     }
 
     [Fact]
+    public void LayerFoundByEveryName()
+    {
+        CompiledNetwork tiny = Create("Sample.Tiny");
+        float[] x = [9, 1, 4, 2, 3, 0, 5, 8, -6];
+
+        float[] byNode = tiny.Activations(x, "conv").Values.ToArray();
+
+        Assert.Equal(byNode, tiny.Activations(x, "conv/c").Values.ToArray());
+        Assert.Equal(byNode, tiny.Activations(x, "c").Values.ToArray());
+        Assert.Equal(byNode, tiny.Activations(x, 1).Values.ToArray());
+    }
+
+    [Fact]
+    public void LayerOfAnotherNetworkIsRejected()
+    {
+        CompiledNetwork tiny = Create("Sample.Tiny");
+        CompiledNetwork small = Create("Sample.Small");
+
+        var error = Assert.Throws<ArgumentException>(() => tiny.Activations(new float[9], small.Definition.Layers[1]));
+
+        Assert.Contains("belongs to Small, not to Tiny", error.Message);
+    }
+
+    [Fact]
+    public void DisposedNetworkSaysWhy()
+    {
+        CompiledNetwork tiny = Create("Sample.Tiny");
+        tiny.Dispose();
+
+        var error = Assert.Throws<ObjectDisposedException>(() => tiny.Activations(new float[9]));
+
+        Assert.Contains("was disposed", error.Message);
+    }
+
+    [Fact]
     public void DropoutLayerStaysAddressable()
     {
         CompiledNetwork small = Create("Sample.Small");

@@ -19,7 +19,7 @@ public sealed class GeneratorDiagnosticsTests : IDisposable
         Assert.Equal("KLN0001", diagnostic.Id);
         Assert.Contains("absent.onnx", diagnostic.GetMessage());
         Assert.Contains("AdditionalFiles", diagnostic.GetMessage());
-        Assert.Contains("other.onnx", diagnostic.GetMessage());
+        Assert.Contains("Did you mean 'other.onnx'?", diagnostic.GetMessage());
         AssertOnAttribute(diagnostic);
     }
 

@@ -10,67 +10,67 @@ internal static class KilnDiagnostics
     public static readonly DiagnosticDescriptor ModelNotFound = Error(
         "KLN0001",
         "ONNX model not found among AdditionalFiles",
-        "The model '{0}' named by [OnnxNetwork] on {1} is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"path/to/{0}\" /> to the project file{2}");
+        "The model '{0}' named by [OnnxNetwork] on {1} is not among the project's AdditionalFiles. Add <AdditionalFiles Include=\"path/to/{0}\" /> to the project file.{2}");
 
     public static readonly DiagnosticDescriptor AmbiguousModel = Error(
         "KLN0002",
         "ONNX model path matches several AdditionalFiles",
-        "The model '{0}' named by [OnnxNetwork] on {1} matches several AdditionalFiles: {2}; give a longer path that matches exactly one");
+        "The model '{0}' named by [OnnxNetwork] on {1} matches several AdditionalFiles: {2}. Give a longer path that matches exactly one.");
 
     public static readonly DiagnosticDescriptor UnreadableModel = Error(
         "KLN0003",
         "ONNX model cannot be read",
-        "Cannot read the ONNX model '{0}': {1}; Kiln expects a binary ONNX ModelProto file, as written by an ONNX exporter");
+        "Cannot read the ONNX model '{0}': {1}. Kiln expects a binary ONNX ModelProto file, as written by an ONNX exporter.");
 
     public static readonly DiagnosticDescriptor UnknownLayer = Error(
         "KLN0004",
         "Unknown target layer",
-        "The model '{0}' has no layer '{1}'; closest layers: {2}. A layer is a node name, an output tensor name, or 'node/output'.");
+        "The model '{0}' has no layer '{1}'. Closest layers: {2}. A layer is a node name, an output tensor name, or 'node/output'.");
 
     public static readonly DiagnosticDescriptor UnsupportedOperator = Error(
         "KLN0005",
         "Unsupported ONNX operator",
-        "Node '{0}' of the model '{1}' uses the operator {2} at opset {3}, which Kiln does not compile; supported operators: {4}");
+        "Node '{0}' of the model '{1}' uses the operator {2} at opset {3}, which Kiln does not compile. Supported operators: {4}.");
 
     public static readonly DiagnosticDescriptor InvalidNode = Error(
         "KLN0006",
         "Unsupported or invalid node",
-        "Node '{0}' ({1}, opset {2}) of the model '{3}': {4}");
+        "Node '{0}' ({1}, opset {2}) of the model '{3}': {4}.");
 
     public static readonly DiagnosticDescriptor InvalidModel = Error(
         "KLN0007",
         "Invalid model graph",
-        "The model '{0}' is not a valid graph: {1}");
+        "The model '{0}' is not a valid graph: {1}.");
 
     public static readonly DiagnosticDescriptor SymbolicDimension = Error(
         "KLN0008",
         "Symbolic dimension needs a value",
-        "Input '{0}' of the model '{1}' has the symbolic dimension '{2}' at axis {3}; Kiln compiles fixed shapes and binds only a leading batch dimension (to one observation), so export the model with this dimension fixed");
+        "Input '{0}' of the model '{1}' has the symbolic dimension '{2}' at axis {3}. Kiln compiles fixed shapes and binds only a leading batch dimension (to one observation), so export the model with this dimension fixed.");
 
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "KLN0009",
         "Network class must be partial",
-        "The class {0} carries [OnnxNetwork] but is not declared partial; declare it as 'partial class {0}' so that Kiln can add the generated members");
+        "The class {0} carries [OnnxNetwork] but is not declared partial. Declare it as 'partial class {0}' so that Kiln can add the generated members.");
 
     public static readonly DiagnosticDescriptor UnsupportedOpset = Error(
         "KLN0010",
         "Unsupported opset version",
-        "The model '{0}' imports opset {1} of the default ONNX domain; Kiln implements opsets {2} to {3}, so convert the model to one of those versions");
+        "The model '{0}' imports opset {1} of the default ONNX domain, but Kiln implements opsets {2} to {3}. Convert the model to one of those versions.");
 
     public static readonly DiagnosticDescriptor UnsupportedInputs = Error(
         "KLN0011",
         "Unsupported network inputs",
-        "The model '{0}' {1}; Kiln compiles networks with exactly one float32 graph input so far");
+        "The model '{0}' {1}, but Kiln compiles networks with exactly one float32 graph input so far.");
 
     public static readonly DiagnosticDescriptor NestedClass = Error(
         "KLN0012",
         "Network class must not be nested or generic",
-        "The class {0} carries [OnnxNetwork] but is nested in another type or generic; declare it as a non-generic top-level class");
+        "The class {0} carries [OnnxNetwork] but {1}. Declare it as a non-generic class directly in a namespace.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "KLN9999",
         "Kiln failed unexpectedly",
-        "Kiln failed while compiling the model '{0}': {1}. This is a bug in Kiln; please report it with the model.");
+        "Kiln failed while compiling the model '{0}': {1}. This is a bug in Kiln, so please report it with the model.");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

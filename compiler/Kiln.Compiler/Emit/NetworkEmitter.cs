@@ -38,7 +38,7 @@ internal static class NetworkEmitter
             writer.Line();
         }
 
-        writer.Summary($"The network compiled from {graph.FileName}; call Activations to compute a layer for a batch of observations.");
+        writer.Summary($"The network compiled from {graph.FileName}. Call Activations to compute a layer for a batch of observations.");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"Kiln\", \"{Version}\")]");
         // Forward is written first: its steps declare the static geometry fields and workspace sizes the definition needs.
         var forward = new SourceWriter(indent: 1);
@@ -158,7 +158,7 @@ internal static class NetworkEmitter
             if (values.Count > MaxInlineWeightLength)
             {
                 throw new Diagnostics.CompilationError(Diagnostics.KilnDiagnostics.InvalidModel, model.Graph.FileName,
-                    $"the initializer '{initializer.Name}' stores {values.Count} floats unpacked; Kiln reads large weights in place, which needs raw_data or packed float_data");
+                    $"the initializer '{initializer.Name}' stores {values.Count} floats unpacked, but Kiln reads large weights in place, which needs raw_data or packed float_data");
             }
 
             writer.Line($"private static readonly float[] {weight.Identifier}Values = [{string.Join(", ", values.Select(Literals.Float))}]; // {initializer.Name}: {shape}");

@@ -118,10 +118,10 @@ public sealed class KilnGenerator : IIncrementalGenerator
         string? targetLayer = attribute.NamedArguments.FirstOrDefault(a => a.Key == "TargetLayer").Value.Value as string;
         var syntax = (ClassDeclarationSyntax)context.TargetNode;
         bool isPartial = syntax.Modifiers.Any(m => m.Text == "partial");
-        bool nestedOrGeneric = symbol.ContainingType is not null || symbol.IsGenericType;
+        bool nested = symbol.ContainingType is not null;
         string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString();
         LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? syntax.Identifier.GetLocation());
-        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nestedOrGeneric, location);
+        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nested, symbol.IsGenericType, location);
     }
 
     /// <summary>Finds the declaration's model among the AdditionalFiles: an exact path, else a unique match on the path's end.</summary>
@@ -133,9 +133,10 @@ public sealed class KilnGenerator : IIncrementalGenerator
             return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.NotPartial, location, declaration.ClassName), location);
         }
 
-        if (declaration.IsNestedOrGeneric)
+        if (declaration.IsNested || declaration.IsGeneric)
         {
-            return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.NestedClass, location, declaration.ClassName), location);
+            string problem = declaration.IsNested ? "is nested in another type" : "is generic";
+            return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.NestedClass, location, declaration.ClassName, problem), location);
         }
 
         string requested = Normalize(declaration.ModelPath);
@@ -147,7 +148,13 @@ public sealed class KilnGenerator : IIncrementalGenerator
 
         if (matches.Count == 0)
         {
-            string known = files.Length == 0 ? "; the project lists no .onnx AdditionalFiles" : $"; the .onnx AdditionalFiles are: {string.Join(", ", files.Select(f => f.Path))}";
+            string known = " The project lists no .onnx AdditionalFiles.";
+            if (files.Length > 0)
+            {
+                string closest = NameSuggestions.Closest(Path.GetFileName(requested), files.Select(f => Path.GetFileName(f.Path)), 1).First();
+                known = $" Did you mean '{closest}'? The .onnx AdditionalFiles are: {string.Join(", ", files.Select(f => f.Path))}.";
+            }
+
             return new NetworkJob(null, DiagnosticInfo.Create(KilnDiagnostics.ModelNotFound, location, declaration.ModelPath, declaration.ClassName, known), location);
         }
 

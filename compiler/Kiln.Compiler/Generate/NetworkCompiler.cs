@@ -132,7 +132,7 @@ internal static class NetworkCompiler
             var outputs = graph.DeclaredOutputs.Select(o => o.Name).ToList();
             if (outputs.Count == 0)
             {
-                throw new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, "the graph declares no outputs; name a TargetLayer");
+                throw new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, "the graph declares no outputs, so name a TargetLayer");
             }
 
             return outputs;

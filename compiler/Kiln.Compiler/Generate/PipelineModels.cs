@@ -13,7 +13,8 @@ internal sealed record NetworkDeclaration(
     string ModelPath,
     string? TargetLayer,
     bool IsPartial,
-    bool IsNestedOrGeneric,
+    bool IsNested,
+    bool IsGeneric,
     LocationInfo? Location);
 
 /// <summary>A declaration matched with its model file, or the diagnostic that explains why it could not be.</summary>

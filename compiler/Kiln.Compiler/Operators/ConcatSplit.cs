@@ -131,7 +131,7 @@ internal sealed class SplitOperator : Operator
         {
             if (shape[axis] % outputs != 0)
             {
-                throw context.Error(node, $"axis {axis} has {shape[axis]} elements, which do not split into {outputs} equal parts; give the split sizes");
+                throw context.Error(node, $"axis {axis} has {shape[axis]} elements, which do not split into {outputs} equal parts, so give the split sizes");
             }
 
             return (axis, Enumerable.Repeat(shape[axis] / outputs, outputs).ToArray());

@@ -64,7 +64,7 @@ internal sealed class ConvOperator : Operator
         TensorInfo? b = context.OptionalInput(node, 2);
         if (x.Shape.Length < 3 || x.Shape.Length > 4)
         {
-            throw context.Error(node, $"the input has shape {x.ShapeText}; Kiln compiles 1-D and 2-D convolutions (N×C×W or N×C×H×W) so far");
+            throw context.Error(node, $"the input has shape {x.ShapeText}, but Kiln compiles 1-D and 2-D convolutions (N×C×W or N×C×H×W) so far");
         }
 
         if (w.Shape.Length != x.Shape.Length)
@@ -81,7 +81,7 @@ internal sealed class ConvOperator : Operator
 
         if (b is not null && (b.Type != ElementType.Float || b.Shape.Length != 1 || b.Shape[0] != outChannels))
         {
-            throw context.Error(node, $"the bias has shape {b.ShapeText}; it must be a float vector of {outChannels} values");
+            throw context.Error(node, $"the bias has shape {b.ShapeText}, but it must be a float vector of {outChannels} values");
         }
 
         int[] kernel = w.Shape.Skip(2).ToArray();

@@ -46,7 +46,7 @@ internal sealed class GemmOperator : Operator
         TensorInfo b = context.FloatInput(node, 1);
         if (a.Shape.Length != 2 || b.Shape.Length != 2)
         {
-            throw context.Error(node, $"A has shape {a.ShapeText} and B {b.ShapeText}; Gemm needs two matrices");
+            throw context.Error(node, $"A has shape {a.ShapeText} and B {b.ShapeText}, but Gemm needs two matrices");
         }
 
         bool transA = node.GetInt(context, "transA", 0) != 0;
@@ -57,7 +57,7 @@ internal sealed class GemmOperator : Operator
         int n = transB ? b.Shape[0] : b.Shape[1];
         if (k != kB)
         {
-            throw context.Error(node, $"op(A) is {m}×{k} but op(B) is {kB}×{n}; their inner dimensions must agree");
+            throw context.Error(node, $"op(A) is {m}×{k} but op(B) is {kB}×{n}, but their inner dimensions must agree");
         }
 
         TensorInfo? c = node.OptionalInput(2) is null ? null : context.FloatInput(node, 2);
@@ -68,14 +68,14 @@ internal sealed class GemmOperator : Operator
             int[] shape = c.Shape;
             if (shape.Length > 2)
             {
-                throw context.Error(node, $"C has shape {c.ShapeText}; it must broadcast to {m}×{n}");
+                throw context.Error(node, $"C has shape {c.ShapeText}, but it must broadcast to {m}×{n}");
             }
 
             cRows = shape.Length == 2 ? shape[0] : 1;
             cColumns = shape.Length >= 1 ? shape[shape.Length - 1] : 1;
             if ((cRows != 1 && cRows != m) || (cColumns != 1 && cColumns != n))
             {
-                throw context.Error(node, $"C has shape {c.ShapeText}; it must broadcast to {m}×{n}");
+                throw context.Error(node, $"C has shape {c.ShapeText}, but it must broadcast to {m}×{n}");
             }
         }
 
@@ -145,7 +145,7 @@ internal sealed class MatMulOperator : Operator
         int n = b2[b2.Length - 1];
         if (b2[b2.Length - 2] != k)
         {
-            throw context.Error(node, $"A has shape {string.Join("×", a)} and B {string.Join("×", b)}; A's last dimension must equal B's second to last");
+            throw context.Error(node, $"A has shape {string.Join("×", a)} and B {string.Join("×", b)}, but A's last dimension must equal B's second to last");
         }
 
         int[] aBatch = a2.Take(a2.Length - 2).ToArray();
@@ -154,7 +154,7 @@ internal sealed class MatMulOperator : Operator
             ?? throw context.Error(node, $"the batch dimensions of A ({string.Join("×", aBatch)}) and B ({string.Join("×", bBatch)}) do not broadcast");
         if (batch.Aggregate(1, (p, d) => p * d) > MaxUnrolledBatches)
         {
-            throw context.Error(node, $"the product has {batch.Aggregate(1, (p, d) => p * d)} batched matrices; Kiln compiles at most {MaxUnrolledBatches} so far");
+            throw context.Error(node, $"the product has {batch.Aggregate(1, (p, d) => p * d)} batched matrices, but Kiln compiles at most {MaxUnrolledBatches} so far");
         }
 
         var output = batch.ToList();

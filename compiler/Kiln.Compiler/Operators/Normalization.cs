@@ -20,22 +20,22 @@ internal sealed class BatchNormalizationOperator : Operator
         TensorInfo x = context.FloatInput(node, 0);
         if (x.Shape.Length < 2)
         {
-            throw context.Error(node, $"the input has shape {x.ShapeText}; it needs at least N×C");
+            throw context.Error(node, $"the input has shape {x.ShapeText}, but it needs at least N×C");
         }
 
         if (context.Opset < 9 && node.GetInt(context, "spatial", 1) != 1)
         {
-            throw context.Error(node, "spatial = 0 (one mean per activation) is not supported; Kiln normalizes per channel");
+            throw context.Error(node, "spatial = 0 (one mean per activation) is not supported, because Kiln normalizes per channel");
         }
 
         if (node.GetInt(context, "training_mode", 0) != 0)
         {
-            throw context.Error(node, "training_mode = 1 is not supported; Kiln compiles inference, which uses the stored mean and variance");
+            throw context.Error(node, "training_mode = 1 is not supported, but Kiln compiles inference, which uses the stored mean and variance");
         }
 
         if (node.Outputs.Skip(1).Any(output => output.Length > 0))
         {
-            throw context.Error(node, "the training outputs (running mean, variance, saved statistics) are requested; Kiln computes inference-mode Y only");
+            throw context.Error(node, "the training outputs (running mean, variance, saved statistics) are requested, but Kiln computes inference-mode Y only");
         }
 
         string[] names = { "scale", "B", "input_mean", "input_var" };
@@ -44,7 +44,7 @@ internal sealed class BatchNormalizationOperator : Operator
             TensorInfo parameter = context.FloatInput(node, position);
             if (parameter.ElementCount != x.Shape[1] || parameter.Shape.Length != 1)
             {
-                throw context.Error(node, $"input '{names[position - 1]}' has shape {parameter.ShapeText}; it must be a vector of {x.Shape[1]} values, one per channel");
+                throw context.Error(node, $"input '{names[position - 1]}' has shape {parameter.ShapeText}, but it must be a vector of {x.Shape[1]} values, one per channel");
             }
         }
 
@@ -83,7 +83,7 @@ internal sealed class LrnOperator : Operator
         TensorInfo x = context.FloatInput(node, 0);
         if (x.Shape.Length < 2)
         {
-            throw context.Error(node, $"the input has shape {x.ShapeText}; it needs at least N×C");
+            throw context.Error(node, $"the input has shape {x.ShapeText}, but it needs at least N×C");
         }
 
         if (node.GetInt(context, "size", 0) < 1)

@@ -75,12 +75,12 @@ internal sealed class PoolOperator : Operator
         TensorInfo x = context.FloatInput(node, 0);
         if (x.Shape.Length < 3 || x.Shape.Length > 4)
         {
-            throw context.Error(node, $"the input has shape {x.ShapeText}; Kiln compiles 1-D and 2-D pooling (N×C×W or N×C×H×W) so far");
+            throw context.Error(node, $"the input has shape {x.ShapeText}, but Kiln compiles 1-D and 2-D pooling (N×C×W or N×C×H×W) so far");
         }
 
         if (_max && node.Outputs.Count > 1 && node.Outputs[1].Length > 0)
         {
-            throw context.Error(node, "the Indices output is requested; Kiln computes MaxPool's values only so far");
+            throw context.Error(node, "the Indices output is requested, but Kiln computes MaxPool's values only so far");
         }
 
         long[]? kernelShape = node.GetInts(context, "kernel_shape");
@@ -116,7 +116,7 @@ internal sealed class GlobalPoolOperator : Operator
         TensorInfo x = context.FloatInput(node, 0);
         if (x.Shape.Length < 3)
         {
-            throw context.Error(node, $"the input has shape {x.ShapeText}; it needs N×C and at least one spatial axis");
+            throw context.Error(node, $"the input has shape {x.ShapeText}, but it needs N×C and at least one spatial axis");
         }
 
         int[] output = x.Shape.Select((dim, axis) => axis < 2 ? dim : 1).ToArray();

@@ -49,7 +49,7 @@ internal sealed class ShapeContext
         TensorInfo input = Input(node, position);
         if (input.Type != ElementType.Float)
         {
-            throw Error(node, $"input {position} ('{input.Name}') is {ElementTypes.Name(input.Type)}; Kiln computes this operator on float32 tensors only");
+            throw Error(node, $"input {position} ('{input.Name}') is {ElementTypes.Name(input.Type)}, but Kiln computes this operator on float32 tensors only");
         }
 
         return input;

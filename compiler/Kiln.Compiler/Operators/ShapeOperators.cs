@@ -77,7 +77,7 @@ internal sealed class ReshapeOperator : Operator
 
             if (dim < 0 || dim > int.MaxValue)
             {
-                throw context.Error(node, $"target dimension {i} is {dim}; dimensions must be -1, 0 or positive");
+                throw context.Error(node, $"target dimension {i} is {dim}, but dimensions must be -1, 0 or positive");
             }
 
             shape[i] = (int)dim;
@@ -118,7 +118,7 @@ internal sealed class PassthroughOperator : Operator
         TensorInfo x = context.Input(node, 0);
         if (OpType == "Dropout" && node.Outputs.Count > 1 && node.Outputs[1].Length > 0)
         {
-            throw context.Error(node, "the mask output is requested; Kiln compiles inference, where Dropout passes its input through and has no mask");
+            throw context.Error(node, "the mask output is requested, but Kiln compiles inference, where Dropout passes its input through and has no mask");
         }
 
         // From opset 12, training_mode is an input; only a constant false keeps Dropout a pass-through.
@@ -127,7 +127,7 @@ internal sealed class PassthroughOperator : Operator
             long[] trainingMode = context.ConstantIntegers(node, 2, "training mode");
             if (trainingMode.Length != 1 || trainingMode[0] != 0)
             {
-                throw context.Error(node, "training_mode is true; Kiln compiles inference, so training_mode must be a constant false");
+                throw context.Error(node, "training_mode is true, but Kiln compiles inference, so training_mode must be a constant false");
             }
         }
 

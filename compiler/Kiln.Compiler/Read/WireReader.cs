@@ -82,7 +82,7 @@ internal sealed class WireReader
         if (length > (ulong)(end - Position))
         {
             throw new OnnxFormatException(
-                $"a field at byte {Position} claims {length} bytes, but only {end - Position} remain; the file is truncated or corrupt");
+                $"a field at byte {Position} claims {length} bytes, but only {end - Position} remain, so the file is truncated or corrupt");
         }
 
         return (long)length;

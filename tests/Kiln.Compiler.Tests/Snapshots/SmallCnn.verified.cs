@@ -5,7 +5,7 @@
 
 namespace Sample;
 
-/// <summary>The network compiled from small-cnn.onnx; call Activations to compute a layer for a batch of observations.</summary>
+/// <summary>The network compiled from small-cnn.onnx. Call Activations to compute a layer for a batch of observations.</summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Kiln", "0.1.0")]
 partial class SmallCnn : global::Kiln.CompiledNetwork
 {

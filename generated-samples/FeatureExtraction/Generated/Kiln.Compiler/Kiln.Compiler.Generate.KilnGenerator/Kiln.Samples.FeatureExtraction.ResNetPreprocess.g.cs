@@ -5,7 +5,7 @@
 
 namespace Kiln.Samples.FeatureExtraction;
 
-/// <summary>The network compiled from ResNetPreprocess.onnx; call Activations to compute a layer for a batch of observations.</summary>
+/// <summary>The network compiled from ResNetPreprocess.onnx. Call Activations to compute a layer for a batch of observations.</summary>
 [global::System.CodeDom.Compiler.GeneratedCode("Kiln", "0.1.0")]
 partial class ResNetPreprocess : global::Kiln.CompiledNetwork
 {
