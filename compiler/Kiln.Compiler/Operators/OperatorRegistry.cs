@@ -35,7 +35,7 @@ internal static class OperatorRegistry
         new SplitOperator(),
         new PassthroughOperator("Identity"),
         new PassthroughOperator("Dropout"),
-    }.ToDictionary(op => op.OpType, StringComparer.Ordinal);
+    }.Concat(MathOperators.All).ToDictionary(op => op.OpType, StringComparer.Ordinal);
 
     public static IEnumerable<Operator> All => ByType.Values;
 
