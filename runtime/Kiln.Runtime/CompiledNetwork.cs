@@ -10,6 +10,9 @@ public abstract class CompiledNetwork : IDisposable
 {
     // One arena per observation computed at the same time; arenas are reused across calls.
     private readonly ConcurrentBag<float[]> _arenas = new();
+
+    // Per-observation buffers that pack the inputs of a network with several graph inputs.
+    private readonly ConcurrentBag<float[]> _staging = new();
     private bool _disposed;
 
     /// <summary>Checks the options and prepares the network; called by the generated constructor.</summary>
@@ -72,24 +75,60 @@ public abstract class CompiledNetwork : IDisposable
     public Activations Activations(ReadOnlyMemory<float> input, Layer layer, OutputAs outputAs = OutputAs.Channels)
     {
         CheckLayer(layer);
-        int observations = CountObservations(input.Length);
-        var values = new float[observations * layer.ElementCount];
+        RequireSingleInput();
+        int observations = CountObservations(input.Length, Definition.InputLength, Definition.DescribeInputs());
+        return Compute(observations, layer, outputAs, (observation, staging) =>
+            input.Span.Slice(observation * Definition.InputLength, Definition.InputLength));
+    }
 
-        int miniBatchSize = Options.MiniBatchSize;
-        var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism };
-        for (int start = 0; start < observations; start += miniBatchSize)
+    /// <summary>
+    /// Computes <paramref name="layer"/> for a network with several graph inputs: <paramref name="inputs"/> holds one
+    /// array per graph input, in the order of <see cref="NetworkDefinition.Inputs"/>, each with the same number of observations.
+    /// </summary>
+    public Activations Activations(IReadOnlyList<ReadOnlyMemory<float>> inputs, Layer layer, OutputAs outputAs = OutputAs.Channels)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        CheckLayer(layer);
+        IReadOnlyList<InputDefinition> declared = Definition.Inputs;
+        if (inputs.Count != declared.Count)
         {
-            int end = Math.Min(start + miniBatchSize, observations);
-            Parallel.For(start, end, parallelOptions, observation =>
-            {
-                ReadOnlySpan<float> one = input.Span.Slice(observation * Definition.InputLength, Definition.InputLength);
-                ComputeObservation(one, values.AsSpan(observation * layer.ElementCount, layer.ElementCount), layer);
-            });
-
-            Options.Progress?.Report(new ActivationProgress(end, observations));
+            throw new ArgumentException(
+                $"{Definition.ClassName} has {declared.Count} graph input(s) ({Definition.DescribeInputs()}), but {inputs.Count} array(s) were passed.",
+                nameof(inputs));
         }
 
-        return new Activations(layer, outputAs, observations, values);
+        int observations = -1;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            int count = CountObservations(inputs[i].Length, declared[i].Length, $"{declared[i].Name}: {string.Join("×", declared[i].Shape)}");
+            if (observations >= 0 && count != observations)
+            {
+                throw new ArgumentException(
+                    $"Input {declared[i].Name} has {count} observation(s), but {declared[0].Name} has {observations}; every input needs the same number.",
+                    nameof(inputs));
+            }
+
+            observations = count;
+        }
+
+        if (inputs.Count == 1)
+        {
+            return Activations(inputs[0], layer, outputAs);
+        }
+
+        // Each observation's inputs are packed one after another, the layout the generated Forward reads.
+        return Compute(observations, layer, outputAs, (observation, staging) =>
+        {
+            int offset = 0;
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                int length = declared[i].Length;
+                inputs[i].Span.Slice(observation * length, length).CopyTo(staging.AsSpan(offset, length));
+                offset += length;
+            }
+
+            return staging;
+        });
     }
 
     /// <summary>
@@ -99,7 +138,8 @@ public abstract class CompiledNetwork : IDisposable
     public void Activations(ReadOnlySpan<float> input, Span<float> output, Layer layer)
     {
         CheckLayer(layer);
-        int observations = CountObservations(input.Length);
+        RequireSingleInput();
+        int observations = CountObservations(input.Length, Definition.InputLength, Definition.DescribeInputs());
         if (output.Length != observations * layer.ElementCount)
         {
             throw new ArgumentException(
@@ -151,7 +191,7 @@ public abstract class CompiledNetwork : IDisposable
     {
         if (layer.Step < 0)
         {
-            input.CopyTo(output);
+            input.Slice(layer.ArenaOffset, layer.ElementCount).CopyTo(output);
             return;
         }
 
@@ -188,14 +228,57 @@ public abstract class CompiledNetwork : IDisposable
         }
     }
 
-    private int CountObservations(int inputLength)
+    /// <summary>Runs the observations mini-batch by mini-batch, in parallel within each, and gathers the layer's values.</summary>
+    private Activations Compute(int observations, Layer layer, OutputAs outputAs, Func<int, float[], ReadOnlySpan<float>> observationInput)
     {
-        int perObservation = Definition.InputLength;
+        var values = new float[observations * layer.ElementCount];
+        int miniBatchSize = Options.MiniBatchSize;
+        var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism };
+        for (int start = 0; start < observations; start += miniBatchSize)
+        {
+            int end = Math.Min(start + miniBatchSize, observations);
+            Parallel.For(start, end, parallelOptions, observation =>
+            {
+                float[]? staging = Definition.Inputs.Count > 1 ? RentStaging() : null;
+                try
+                {
+                    ComputeObservation(observationInput(observation, staging!), values.AsSpan(observation * layer.ElementCount, layer.ElementCount), layer);
+                }
+                finally
+                {
+                    if (staging is not null)
+                    {
+                        _staging.Add(staging);
+                    }
+                }
+            });
+
+            Options.Progress?.Report(new ActivationProgress(end, observations));
+        }
+
+        return new Activations(layer, outputAs, observations, values);
+    }
+
+    private float[] RentStaging() =>
+        _staging.TryTake(out float[]? staging) ? staging : GC.AllocateUninitializedArray<float>(Definition.InputLength);
+
+    private void RequireSingleInput()
+    {
+        if (Definition.Inputs.Count != 1)
+        {
+            throw new ArgumentException(
+                $"{Definition.ClassName} has {Definition.Inputs.Count} graph inputs ({Definition.DescribeInputs()}); " +
+                "pass one array per input with Activations(IReadOnlyList<ReadOnlyMemory<float>>, Layer, OutputAs).",
+                "input");
+        }
+    }
+
+    private int CountObservations(int inputLength, int perObservation, string shape)
+    {
         if (inputLength == 0 || inputLength % perObservation != 0)
         {
             throw new ArgumentException(
-                $"The input has {inputLength} floats, but {Definition.ClassName} takes observations of " +
-                $"{perObservation} floats each ({Definition.InputName}: {string.Join("×", Definition.InputShape)}). " +
+                $"The input has {inputLength} floats, but {Definition.ClassName} takes observations of {perObservation} floats each ({shape}). " +
                 "Pass one or more whole observations, one after another.",
                 "input");
         }

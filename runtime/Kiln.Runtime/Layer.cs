@@ -53,7 +53,7 @@ public sealed class Layer
     /// <summary>Last compute step to run before the layer's values are ready; -1 for a graph input.</summary>
     internal int Step { get; }
 
-    /// <summary>Where the values lie in the arena, or -1 for a graph input.</summary>
+    /// <summary>Where the values lie in the arena; for a graph input, where they lie among one observation's inputs.</summary>
     internal int ArenaOffset { get; }
 
     /// <inheritdoc/>
@@ -67,5 +67,5 @@ public sealed class Layer
 /// <param name="Shape">Static shape for one observation.</param>
 /// <param name="ParameterCount">Learnable values the node reads.</param>
 /// <param name="Step">Last compute step to run before the values are ready; -1 for a graph input.</param>
-/// <param name="ArenaOffset">Offset of the values in the arena, in floats; -1 for a graph input.</param>
+/// <param name="ArenaOffset">Offset of the values in the arena, in floats; for a graph input, its offset among one observation's inputs.</param>
 public sealed record LayerDefinition(string Name, string OutputName, string Operator, int[] Shape, long ParameterCount, int Step, int ArenaOffset);

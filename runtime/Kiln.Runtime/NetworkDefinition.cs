@@ -9,18 +9,17 @@ public sealed class NetworkDefinition
     private readonly Dictionary<string, Layer> _layersByName = new(StringComparer.Ordinal);
 
     /// <summary>Builds the definition; called by generated code.</summary>
-    public NetworkDefinition(string className, string modelFile, string inputName, int[] inputShape, int arenaLength, LayerDefinition[] layers)
+    public NetworkDefinition(string className, string modelFile, InputDefinition[] inputs, int arenaLength, LayerDefinition[] layers)
     {
         ClassName = className;
         ModelFile = modelFile;
-        InputName = inputName;
-        InputShape = inputShape;
+        Inputs = inputs;
         ArenaLength = arenaLength;
 
-        long inputLength = 1;
-        foreach (int dimension in inputShape)
+        long inputLength = 0;
+        foreach (InputDefinition input in inputs)
         {
-            inputLength *= dimension;
+            inputLength += input.Length;
         }
 
         InputLength = checked((int)inputLength);
@@ -55,14 +54,14 @@ public sealed class NetworkDefinition
     /// <summary>File name of the ONNX model the class was compiled from.</summary>
     public string ModelFile { get; }
 
-    /// <summary>Name of the graph input.</summary>
-    public string InputName { get; }
+    /// <summary>The graph inputs, in the order the model declares them.</summary>
+    public IReadOnlyList<InputDefinition> Inputs { get; }
 
-    /// <summary>Static shape of the graph input for one observation.</summary>
-    public IReadOnlyList<int> InputShape { get; }
-
-    /// <summary>Values of the graph input for one observation.</summary>
+    /// <summary>Values of all graph inputs together for one observation.</summary>
     public int InputLength { get; }
+
+    /// <summary>The inputs as text for messages, such as <c>data: 1×3×32×32</c>.</summary>
+    internal string DescribeInputs() => string.Join(", ", Inputs.Select(input => $"{input.Name}: {string.Join("×", input.Shape)}"));
 
     /// <summary>Floats of working memory one observation needs.</summary>
     public int ArenaLength { get; }
@@ -75,4 +74,25 @@ public sealed class NetworkDefinition
 
     /// <summary>Finds a layer by node name, <c>node/output</c> or output tensor name; null when there is none.</summary>
     public Layer? FindLayer(string name) => _layersByName.TryGetValue(name, out Layer? layer) ? layer : null;
+}
+
+/// <summary>One graph input: its name and its static shape for one observation.</summary>
+/// <param name="Name">The ONNX input name.</param>
+/// <param name="Shape">Static shape for one observation, in ONNX order.</param>
+public sealed record InputDefinition(string Name, int[] Shape)
+{
+    /// <summary>Values of the input for one observation.</summary>
+    public int Length
+    {
+        get
+        {
+            long length = 1;
+            foreach (int dimension in Shape)
+            {
+                length *= dimension;
+            }
+
+            return checked((int)length);
+        }
+    }
 }

@@ -13,6 +13,9 @@ public sealed class GeneratedNetworkTests : IDisposable
 
         [Kiln.OnnxNetwork("small.onnx")]
         public sealed partial class Small;
+
+        [Kiln.OnnxNetwork("two.onnx")]
+        public sealed partial class Two;
         """;
 
     private readonly TestModels _models = new();
@@ -151,6 +154,32 @@ public sealed class GeneratedNetworkTests : IDisposable
     }
 
     [Fact]
+    public void TwoInputsAndConstantMatchHandComputedValues()
+    {
+        CompiledNetwork two = Create("Sample.Two");
+        float[] a = [1, 2, 3, 4, 5, 6];
+        float[] b = [0, 1, 2, 3, 4, 5];
+
+        Activations y = two.Activations([a, b], two.Definition.TargetLayer);
+
+        // Every difference is 1, so each row is the constant [1, -2, 0.5].
+        Assert.Equal([1f, -2f, 0.5f, 1f, -2f, 0.5f], y.Values.ToArray());
+        Assert.Equal(["a", "b"], two.Definition.Inputs.Select(input => input.Name));
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], two.Activations([a, b], two.Definition.Layers[0]).Values.ToArray());
+        Assert.Equal(b, two.Activations([a, b], two.Definition.Layers[1]).Values.ToArray());
+    }
+
+    [Fact]
+    public void SingleInputCallOnTwoInputsSaysHow()
+    {
+        CompiledNetwork two = Create("Sample.Two");
+
+        var error = Assert.Throws<ArgumentException>(() => two.Activations(new float[6]));
+
+        Assert.Contains("2 graph inputs (a: 2×3, b: 2×3)", error.Message);
+    }
+
+    [Fact]
     public void DescribeListsLayers()
     {
         Assembly assembly = Compile();
@@ -174,9 +203,10 @@ public sealed class GeneratedNetworkTests : IDisposable
     {
         string tiny = _models.Write("tiny.onnx", TestModels.TinyConvRelu());
         string small = _models.Write("small.onnx", TestModels.SmallCnn());
-        GeneratorRun run = GeneratorHarness.Run(Source, tiny, small);
+        string two = _models.Write("two.onnx", TestModels.TwoInputs());
+        GeneratorRun run = GeneratorHarness.Run(Source, tiny, small, two);
         Assert.Empty(run.KilnDiagnostics);
         Assert.Empty(run.CompilationProblems);
-        return run.Load(tiny, small);
+        return run.Load(tiny, small, two);
     }
 }

@@ -55,6 +55,20 @@ internal sealed class TestModels : IDisposable
         return Model(graph, 13);
     }
 
+    /// <summary>y = (a − b) · c, with two graph inputs a and b (2×3) and c a Constant node, broadcast along rows.</summary>
+    public static ModelProto TwoInputs()
+    {
+        var graph = new GraphProto { Name = "two-inputs" };
+        graph.Input.Add(Value("a", 2, 3));
+        graph.Input.Add(Value("b", 2, 3));
+        graph.Output.Add(Value("y", 2, 3));
+        var constant = new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = RawFloats(string.Empty, new long[] { 3 }, 1f, -2f, 0.5f) };
+        graph.Node.Add(Node("scale", "Constant", [], ["c"], constant));
+        graph.Node.Add(Node("difference", "Sub", ["a", "b"], ["d"]));
+        graph.Node.Add(Node("scaled", "Mul", ["d", "c"], ["y"]));
+        return Model(graph, 13);
+    }
+
     public string Write(string fileName, ModelProto model) => WriteBytes(fileName, model.ToByteArray());
 
     public string WriteBytes(string fileName, byte[] bytes)

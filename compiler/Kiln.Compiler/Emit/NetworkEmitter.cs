@@ -86,13 +86,19 @@ internal static class NetworkEmitter
         writer.Line("public static global::Kiln.NetworkDefinition Network { get; } = new global::Kiln.NetworkDefinition(");
         writer.Line($"    className: {Literals.String(model.Request.ClassName)},");
         writer.Line($"    modelFile: {Literals.String(model.Graph.FileName)},");
-        writer.Line($"    inputName: {Literals.String(model.InputName)},");
-        writer.Line($"    inputShape: {Literals.IntArray(model.Shapes.Tensor(model.InputName).Shape)},");
+        writer.Line("    inputs:");
+        writer.Line("    [");
+        foreach (GraphInput input in model.Inputs)
+        {
+            writer.Line($"        new({Literals.String(input.Name)}, {Literals.IntArray(model.Shapes.Tensor(input.Name).Shape)}),");
+        }
+
+        writer.Line("    ],");
         string workspaces = string.Join(", ", context.WorkspaceLengths.Distinct());
         writer.Line($"    arenaLength: global::Kiln.NetworkDefinition.ComputeArenaLength(tensorLength: {Literals.Int(model.Plan.TensorLength)}, workspaceLengths: [{workspaces}]),");
         writer.Line("    layers:");
         writer.Line("    [");
-        writer.Line("        // name, output tensor, operator, shape of one observation, parameters, last step, arena offset");
+        writer.Line("        // name, output tensor, operator, shape of one observation, parameters, last step, arena offset (input offset for an input)");
         foreach (LayerModel layer in model.Layers)
         {
             writer.Line($"        new({Literals.String(layer.Name)}, {Literals.String(layer.OutputName)}, {Literals.String(layer.Operator)}, " +
@@ -171,7 +177,7 @@ internal static class NetworkEmitter
     private static CpuEmitContext EmitForward(SourceWriter writer, NetworkModel model)
     {
         var weightNames = model.Weights.ToDictionary(w => w.Initializer.Name, w => w.Identifier);
-        var context = new CpuEmitContext(writer, model.Shapes, model.Plan, weightNames, model.InputName);
+        var context = new CpuEmitContext(writer, model.Shapes, model.Plan, weightNames, model.Inputs);
 
         writer.Line("/// <inheritdoc/>");
         using (writer.Open("protected override void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena, int lastStep)"))

@@ -38,7 +38,8 @@ internal static class NetworkCompiler
         var operators = nodes.ToDictionary(node => node, node => FindOperator(graph, node));
 
         var shapes = new ShapeContext(graph);
-        string inputName = BindInput(graph, nodes, targets, shapes);
+        List<GraphInput> inputs = BindInputs(graph, nodes, targets, shapes);
+        var inputNames = new HashSet<string>(inputs.Select(input => input.Name));
         AddInitializers(graph, nodes, shapes);
         foreach (Node node in nodes)
         {
@@ -63,14 +64,14 @@ internal static class NetworkCompiler
 
         var steps = new List<Step>();
         var stepOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (Node node in nodes.Where(n => !operators[n].IsAlias))
+        foreach (Node node in nodes.Where(n => !operators[n].IsAlias && !operators[n].IsConstant))
         {
             for (int i = 0; i < node.Inputs.Count; i++)
             {
                 node.Inputs[i] = node.Inputs[i].Length == 0 ? node.Inputs[i] : Resolve(node.Inputs[i]);
             }
 
-            var arenaInputs = node.Inputs.Where(i => i.Length > 0 && i != inputName && !graph.Initializers.ContainsKey(i)).Distinct().ToList();
+            var arenaInputs = node.Inputs.Where(i => i.Length > 0 && !inputNames.Contains(i) && !graph.Initializers.ContainsKey(i)).Distinct().ToList();
             var outputs = node.Outputs.Where(o => o.Length > 0).ToList();
             foreach (string output in outputs)
             {
@@ -81,9 +82,9 @@ internal static class NetworkCompiler
         }
 
         MemoryPlan plan = MemoryPlanner.Plan(steps, shapes);
-        List<LayerModel> layers = DescribeLayers(graph, nodes, shapes, inputName, Resolve, stepOf, plan);
+        List<LayerModel> layers = DescribeLayers(nodes, shapes, inputs, Resolve, stepOf, plan);
         List<WeightModel> weights = NameWeights(graph, steps);
-        return new NetworkModel(request, graph, shapes, inputName, steps, layers, plan, weights);
+        return new NetworkModel(request, graph, shapes, inputs, steps, layers, plan, weights);
     }
 
     private static OnnxGraph ReadModel(string path, CancellationToken cancellationToken)
@@ -181,20 +182,35 @@ internal static class NetworkCompiler
         return op;
     }
 
-    /// <summary>Finds the one graph input the pruned nodes read and fixes its shape; a leading symbolic dimension is the batch and becomes 1.</summary>
-    private static string BindInput(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes)
+    /// <summary>
+    /// Finds the graph inputs the pruned nodes read and fixes their shapes; a leading symbolic dimension is the batch
+    /// and becomes 1, so one observation is one run of the compiled code.
+    /// </summary>
+    private static List<GraphInput> BindInputs(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes)
     {
         var read = new HashSet<string>(nodes.SelectMany(n => n.Inputs).Concat(targets));
-        var inputs = graph.DeclaredInputs.Where(i => !graph.Initializers.ContainsKey(i.Name) && read.Contains(i.Name)).ToList();
-        if (inputs.Count != 1)
+        var declared = graph.DeclaredInputs.Where(i => !graph.Initializers.ContainsKey(i.Name) && read.Contains(i.Name)).ToList();
+        if (declared.Count == 0)
         {
-            string what = inputs.Count == 0
-                ? "has no graph input that the target layer depends on"
-                : $"has {inputs.Count} graph inputs that the target layer depends on ({string.Join(", ", inputs.Select(i => i.Name))})";
-            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, what);
+            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, "has no graph input that the target layer depends on");
         }
 
-        ValueInfo input = inputs[0];
+        var inputs = new List<GraphInput>();
+        int offset = 0;
+        foreach (ValueInfo input in declared)
+        {
+            int[] shape = BindShape(graph, input);
+            shapes.Tensors[input.Name] = new TensorInfo(input.Name, input.Type, shape);
+            int length = checked(shape.Aggregate(1, (p, d) => p * d));
+            inputs.Add(new GraphInput(input.Name, offset, length));
+            offset = checked(offset + length);
+        }
+
+        return inputs;
+    }
+
+    private static int[] BindShape(OnnxGraph graph, ValueInfo input)
+    {
         if (input.Type != ElementType.Float)
         {
             throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' of type {ElementTypes.Name(input.Type)}");
@@ -226,8 +242,7 @@ internal static class NetworkCompiler
             shape[axis] = (int)dim;
         }
 
-        shapes.Tensors[input.Name] = new TensorInfo(input.Name, input.Type, shape);
-        return input.Name;
+        return shape;
     }
 
     private static void AddInitializers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes)
@@ -245,7 +260,7 @@ internal static class NetworkCompiler
         }
     }
 
-    private static List<LayerModel> DescribeLayers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes, string inputName, Func<string, string> resolve, Dictionary<string, int> stepOf, MemoryPlan plan)
+    private static List<LayerModel> DescribeLayers(List<Node> nodes, ShapeContext shapes, List<GraphInput> inputs, Func<string, string> resolve, Dictionary<string, int> stepOf, MemoryPlan plan)
     {
         var layers = new List<LayerModel>();
         var identifiers = new HashSet<string>(StringComparer.Ordinal);
@@ -261,7 +276,12 @@ internal static class NetworkCompiler
             return candidate;
         }
 
-        layers.Add(new LayerModel(inputName, inputName, "Input", shapes.Tensor(inputName).Shape, 0, -1, -1, Unique(inputName)));
+        var inputOffsets = inputs.ToDictionary(input => input.Name, input => input.Offset);
+        foreach (GraphInput input in inputs)
+        {
+            layers.Add(new LayerModel(input.Name, input.Name, "Input", shapes.Tensor(input.Name).Shape, 0, -1, input.Offset, Unique(input.Name)));
+        }
+
         foreach (Node node in nodes)
         {
             var outputs = node.Outputs.Where(o => o.Length > 0).ToList();
@@ -280,8 +300,8 @@ internal static class NetworkCompiler
 
                 string source = resolve(output);
                 int step = stepOf.TryGetValue(source, out int s) ? s : -1;
-                int offset = plan.Offsets.TryGetValue(source, out int o) ? o : -1;
-                if (step < 0 && source != inputName)
+                int offset = plan.Offsets.TryGetValue(source, out int o) ? o : inputOffsets.TryGetValue(source, out int i) ? i : -1;
+                if (step < 0 && !inputOffsets.ContainsKey(source))
                 {
                     // A pass-through of a constant: there are no computed values to return.
                     continue;

@@ -8,12 +8,12 @@ namespace Kiln.Compiler.Generate;
 /// <summary>Everything the emitter needs about one network once shapes, steps and memory are settled.</summary>
 internal sealed class NetworkModel
 {
-    public NetworkModel(NetworkRequest request, OnnxGraph graph, ShapeContext shapes, string inputName, List<Step> steps, List<LayerModel> layers, MemoryPlan plan, List<WeightModel> weights)
+    public NetworkModel(NetworkRequest request, OnnxGraph graph, ShapeContext shapes, List<GraphInput> inputs, List<Step> steps, List<LayerModel> layers, MemoryPlan plan, List<WeightModel> weights)
     {
         Request = request;
         Graph = graph;
         Shapes = shapes;
-        InputName = inputName;
+        Inputs = inputs;
         Steps = steps;
         Layers = layers;
         Plan = plan;
@@ -26,7 +26,8 @@ internal sealed class NetworkModel
 
     public ShapeContext Shapes { get; }
 
-    public string InputName { get; }
+    /// <summary>The graph inputs the target depends on, in declared order, with their place in one observation's packed inputs.</summary>
+    public List<GraphInput> Inputs { get; }
 
     public List<Step> Steps { get; }
 
@@ -42,3 +43,6 @@ internal sealed record LayerModel(string Name, string OutputName, string Operato
 
 /// <summary>One float initializer that the generated code reads, and the C# name it gets.</summary>
 internal sealed record WeightModel(Initializer Initializer, string Identifier);
+
+/// <summary>A graph input and its offset among one observation's inputs, which the runtime packs one after another.</summary>
+internal sealed record GraphInput(string Name, int Offset, int Length);

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Linq;
 using Kiln.Compiler.Emit;
+using Kiln.Compiler.Generate;
 using Kiln.Compiler.Graph;
 using Kiln.Compiler.Plan;
 
@@ -16,15 +18,18 @@ internal sealed class CpuEmitContext
 
     private readonly MemoryPlan _plan;
     private readonly IReadOnlyDictionary<string, string> _weightNames;
-    private readonly string _graphInput;
+    private readonly Dictionary<string, string> _graphInputs;
 
-    public CpuEmitContext(SourceWriter writer, ShapeContext shapes, MemoryPlan plan, IReadOnlyDictionary<string, string> weightNames, string graphInput)
+    public CpuEmitContext(SourceWriter writer, ShapeContext shapes, MemoryPlan plan, IReadOnlyDictionary<string, string> weightNames, IReadOnlyList<GraphInput> graphInputs)
     {
         Writer = writer;
         Shapes = shapes;
         _plan = plan;
         _weightNames = weightNames;
-        _graphInput = graphInput;
+        // A single input is the whole packed input; several are slices of it, one after another.
+        _graphInputs = graphInputs.ToDictionary(
+            input => input.Name,
+            input => graphInputs.Count == 1 ? "input" : $"input.Slice({Literals.Int(input.Offset)}, {Literals.Int(input.Length)})");
     }
 
     public SourceWriter Writer { get; }
@@ -34,9 +39,9 @@ internal sealed class CpuEmitContext
     /// <summary>A ReadOnlySpan&lt;float&gt; expression for the tensor <paramref name="name"/>.</summary>
     public string Read(string name)
     {
-        if (name == _graphInput)
+        if (_graphInputs.TryGetValue(name, out string? graphInput))
         {
-            return "input";
+            return graphInput;
         }
 
         if (_weightNames.TryGetValue(name, out string? weight))

@@ -24,6 +24,9 @@ internal abstract class Operator
     /// <summary>True for operators that only forward their input (Identity, inference-mode Dropout): no code, the output names the input's values.</summary>
     public virtual bool IsAlias => false;
 
+    /// <summary>True for operators whose output is known at build time (Constant): no code, the output becomes an initializer.</summary>
+    public virtual bool IsConstant => false;
+
     /// <summary>Checks the node's attributes and inputs and sets the type and static shape of each output.</summary>
     public abstract void InferShapes(Graph.Node node, ShapeContext context);
 

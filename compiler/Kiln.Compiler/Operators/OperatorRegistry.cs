@@ -35,6 +35,7 @@ internal static class OperatorRegistry
         new SplitOperator(),
         new PassthroughOperator("Identity"),
         new PassthroughOperator("Dropout"),
+        new ConstantOperator(),
     }.Concat(MathOperators.All).ToDictionary(op => op.OpType, StringComparer.Ordinal);
 
     public static IEnumerable<Operator> All => ByType.Values;

@@ -17,13 +17,15 @@ partial class SmallCnn : global::Kiln.CompiledNetwork
     public static global::Kiln.NetworkDefinition Network { get; } = new global::Kiln.NetworkDefinition(
         className: "SmallCnn",
         modelFile: "small-cnn.onnx",
-        inputName: "image",
-        inputShape: [1, 2, 6, 6],
+        inputs:
+        [
+            new("image", [1, 2, 6, 6]),
+        ],
         arenaLength: global::Kiln.NetworkDefinition.ComputeArenaLength(tensorLength: 432, workspaceLengths: [global::Kiln.Cpu.Convolution.WorkspaceLength(conv1Geometry)]),
         layers:
         [
-            // name, output tensor, operator, shape of one observation, parameters, last step, arena offset
-            new("image", "image", "Input", [1, 2, 6, 6], 0, -1, -1),
+            // name, output tensor, operator, shape of one observation, parameters, last step, arena offset (input offset for an input)
+            new("image", "image", "Input", [1, 2, 6, 6], 0, -1, 0),
             new("conv1", "conv1", "Conv", [1, 4, 6, 6], 76, 0, 0),
             new("bn1", "bn1", "BatchNormalization", [1, 4, 6, 6], 16, 1, 144),
             new("relu1", "relu1", "Relu", [1, 4, 6, 6], 0, 2, 288),
