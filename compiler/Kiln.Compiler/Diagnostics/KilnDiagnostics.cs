@@ -60,7 +60,7 @@ internal static class KilnDiagnostics
     public static readonly DiagnosticDescriptor UnsupportedInputs = Error(
         "KLN0011",
         "Unsupported network inputs",
-        "The model '{0}' {1}, but Kiln compiles networks with exactly one float32 graph input so far.");
+        "The model '{0}' {1}, but Kiln compiles networks whose graph inputs are float32 tensors, at least one of which the target layer reads.");
 
     public static readonly DiagnosticDescriptor NestedClass = Error(
         "KLN0012",

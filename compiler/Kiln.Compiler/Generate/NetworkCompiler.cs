@@ -213,7 +213,8 @@ internal static class NetworkCompiler
     {
         if (input.Type != ElementType.Float)
         {
-            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' of type {ElementTypes.Name(input.Type)}");
+            string type = input.Type == ElementType.Undefined ? "a sequence, map or optional value, not a tensor" : $"of type {ElementTypes.Name(input.Type)}";
+            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' {type}");
         }
 
         if (input.Dims is null)
@@ -234,9 +235,14 @@ internal static class NetworkCompiler
                 throw new CompilationError(KilnDiagnostics.SymbolicDimension, input.Name, graph.FileName, input.Symbols[axis] ?? "?", Text(axis));
             }
 
-            if (dim == 0 || dim > int.MaxValue)
+            if (dim == 0)
             {
-                throw new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, $"the input '{input.Name}' has the dimension {dim} at axis {axis}");
+                throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' with a zero-size dimension at axis {axis}, which Kiln does not compile yet");
+            }
+
+            if (dim > int.MaxValue)
+            {
+                throw new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, $"the input '{input.Name}' has the dimension {dim} at axis {axis}, more than Kiln supports");
             }
 
             shape[axis] = (int)dim;

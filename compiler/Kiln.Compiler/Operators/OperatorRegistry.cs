@@ -7,8 +7,11 @@ namespace Kiln.Compiler.Operators;
 /// <summary>The operators Kiln compiles, declared once; everything else is reported as unsupported.</summary>
 internal static class OperatorRegistry
 {
-    /// <summary>Opset versions of the default domain that Kiln accepts.</summary>
-    public const int FirstOpset = 7;
+    /// <summary>
+    /// Opset versions of the default domain that Kiln accepts; each operator narrows this to the versions whose
+    /// meaning it implements, so an old model compiles when all of its operators are covered.
+    /// </summary>
+    public const int FirstOpset = 1;
 
     public const int LastOpset = 17;
 
@@ -33,10 +36,10 @@ internal static class OperatorRegistry
         ReshapeOperator.Reshape(),
         new ConcatOperator(),
         new SplitOperator(),
-        new PassthroughOperator("Identity"),
-        new PassthroughOperator("Dropout"),
+        new PassthroughOperator("Identity", 1),
+        new PassthroughOperator("Dropout", 7),
         new ConstantOperator(),
-    }.Concat(MathOperators.All).ToDictionary(op => op.OpType, StringComparer.Ordinal);
+    }.Concat(MathOperators.All).Concat(DataMovementOperators.All).Concat(ReductionOperators.All).ToDictionary(op => op.OpType, StringComparer.Ordinal);
 
     public static IEnumerable<Operator> All => ByType.Values;
 

@@ -103,11 +103,14 @@ internal sealed class ReshapeOperator : Operator
     }
 }
 
-/// <summary>Identity and inference-mode Dropout: no code; the output names the input's values.</summary>
+/// <summary>
+/// Identity and inference-mode Dropout: no code; the output names the input's values. Dropout is claimed from
+/// opset 7, because before that its <c>is_test</c> attribute defaulted to training mode.
+/// </summary>
 internal sealed class PassthroughOperator : Operator
 {
-    public PassthroughOperator(string opType)
-        : base(opType, 1, 17)
+    public PassthroughOperator(string opType, int firstOpset)
+        : base(opType, firstOpset, 17)
     {
     }
 

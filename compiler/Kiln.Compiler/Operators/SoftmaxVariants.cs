@@ -1,0 +1,60 @@
+using System.Linq;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// LogSoftmax and Hardmax, which choose their axis as Softmax does. Before opset 13 the input is flattened to 2-D at
+/// <c>axis</c> (default 1) and the operator runs over the whole second part. From opset 13 it runs along the single
+/// axis <c>axis</c> (default −1). The emitted code calls <c>Forward</c> of the runtime class of the same name.
+/// </summary>
+internal sealed class SoftmaxVariantOperator : Operator
+{
+    private SoftmaxVariantOperator(string opType)
+        : base(opType, 1, 17)
+    {
+    }
+
+    public static SoftmaxVariantOperator LogSoftmax() => new SoftmaxVariantOperator("LogSoftmax");
+
+    public static SoftmaxVariantOperator Hardmax() => new SoftmaxVariantOperator("Hardmax");
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.FloatInput(node, 0);
+        _ = Split(node, context, x.Shape);
+        context.SetOutput(node, 0, ElementType.Float, x.Shape);
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context)
+    {
+        long axis = node.GetInt(context, "axis", context.Opset < 13 ? 1 : -1);
+        return context.Opset < 13 ? $"axis {axis}, over all axes from it (opset {context.Opset})" : $"axis {axis}";
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        (int outer, int axisLength, int inner) = Split(node, context.Shapes, context.Shapes.Input(node, 0).Shape);
+        context.Writer.Line($"{CpuEmitContext.Kernels}{OpType}.Forward({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, outer: {outer}, axisLength: {axisLength}, inner: {inner});");
+    }
+
+    /// <summary>Splits the shape into the element counts before, along and after the axis, by the rule of the model's opset.</summary>
+    private static (int Outer, int AxisLength, int Inner) Split(Node node, ShapeContext context, int[] shape)
+    {
+        int rank = shape.Length;
+        long axis = node.GetInt(context, "axis", context.Opset < 13 ? 1 : -1);
+        if (axis < -rank || axis >= System.Math.Max(rank, 1))
+        {
+            throw context.Error(node, $"axis {axis} is outside [{-rank}, {System.Math.Max(rank, 1) - 1}] for an input of rank {rank}");
+        }
+
+        int a = (int)(axis < 0 ? axis + rank : axis);
+        int outer = shape.Take(a).Aggregate(1, (p, d) => p * d);
+        if (context.Opset < 13)
+        {
+            return (outer, shape.Skip(a).Aggregate(1, (p, d) => p * d), 1);
+        }
+
+        return (outer, rank == 0 ? 1 : shape[a], shape.Skip(a + 1).Aggregate(1, (p, d) => p * d));
+    }
+}
