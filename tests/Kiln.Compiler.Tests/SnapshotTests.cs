@@ -23,4 +23,32 @@ public sealed class SnapshotTests : IDisposable
         Assert.Empty(run.CompilationProblems);
         VerifiedFile.Assert("SmallCnn", run.GeneratedSource("SmallCnn.g.cs"));
     }
+
+    [Fact]
+    public void PyTorchFlattenFoldsShapeArithmetic()
+    {
+        string model = _models.Write("torch-flatten.onnx", TestModels.PyTorchFlatten());
+        const string source = """
+            namespace Sample;
+
+            [Kiln.OnnxNetwork("torch-flatten.onnx")]
+            public sealed partial class TorchFlatten;
+            """;
+
+        GeneratorRun run = GeneratorHarness.Run(source, model);
+
+        Assert.Empty(run.KilnDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        string generated = run.GeneratedSource("TorchFlatten.g.cs");
+        Assert.Contains("2 compute steps up to /Relu", generated);
+        Assert.DoesNotContain("Gather", generated);
+        Assert.DoesNotContain("Shape (", generated);
+        VerifiedFile.Assert("TorchFlatten", generated);
+
+        var network = (CompiledNetwork)Activator.CreateInstance(run.Load(model).GetType("Sample.TorchFlatten")!, [null])!;
+        float[] input = Enumerable.Range(0, 120).Select(i => i % 7 - 3f).ToArray();
+        Activations flat = network.Activations(input);
+        Assert.Equal([2, 60], flat.Shape);
+        Assert.Equal(input.Select(v => Math.Max(v, 0f)), flat.Values.ToArray());
+    }
 }

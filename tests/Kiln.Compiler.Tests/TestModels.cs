@@ -69,6 +69,37 @@ internal sealed class TestModels : IDisposable
         return Model(graph, 13);
     }
 
+    /// <summary>
+    /// PyTorch's export of <c>x.flatten(1)</c> for an N×3×4×5 input: Shape → Gather(0) → Unsqueeze → Concat with [-1] → Reshape,
+    /// followed by Relu so the network does some arithmetic of its own.
+    /// </summary>
+    public static ModelProto PyTorchFlatten()
+    {
+        var graph = new GraphProto { Name = "torch-flatten" };
+        graph.Input.Add(Value("x", -1, 3, 4, 5));
+        graph.Output.Add(Value("y", -1, 60));
+        graph.Initializer.Add(Int64s("zero", [], 0));
+        graph.Initializer.Add(Int64s("axes", [1], 0));
+        graph.Initializer.Add(Int64s("minus_one", [1], -1));
+        graph.Node.Add(Node("/Shape", "Shape", ["x"], ["shape"]));
+        graph.Node.Add(Node("/Gather", "Gather", ["shape", "zero"], ["batch"], Int("axis", 0)));
+        graph.Node.Add(Node("/Unsqueeze", "Unsqueeze", ["batch", "axes"], ["batch_1d"]));
+        graph.Node.Add(Node("/Concat", "Concat", ["batch_1d", "minus_one"], ["target"], Int("axis", 0)));
+        graph.Node.Add(Node("/Reshape", "Reshape", ["x", "target"], ["flat"]));
+        graph.Node.Add(Node("/Relu", "Relu", ["flat"], ["y"]));
+        return Model(graph, 13);
+    }
+
+    public static TensorProto Int64s(string name, long[] dims, params long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dims);
+        byte[] bytes = new byte[values.Length * 8];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        tensor.RawData = ByteString.CopyFrom(bytes);
+        return tensor;
+    }
+
     public string Write(string fileName, ModelProto model) => WriteBytes(fileName, model.ToByteArray());
 
     public string WriteBytes(string fileName, byte[] bytes)

@@ -35,7 +35,10 @@ internal static class NetworkCompiler
         List<Node> ordered = TopologicalOrder.Sort(graph);
         List<string> targets = ResolveTargets(graph, ordered, request.TargetLayer);
         List<Node> nodes = Pruning.Prune(ordered, targets);
-        var operators = nodes.ToDictionary(node => node, node => FindOperator(graph, node));
+
+        // Nodes the shape folder may compute at build time get their operator only if they turn out to need code.
+        var operators = nodes.Where(node => !ShapeFolding.MayFold(node)).ToDictionary(node => node, node => FindOperator(graph, node));
+        var folded = new HashSet<Node>();
 
         var shapes = new ShapeContext(graph);
         List<GraphInput> inputs = BindInputs(graph, nodes, targets, shapes);
@@ -44,6 +47,17 @@ internal static class NetworkCompiler
         foreach (Node node in nodes)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (ShapeFolding.TryFold(node, shapes))
+            {
+                folded.Add(node);
+                continue;
+            }
+
+            if (!operators.ContainsKey(node))
+            {
+                operators[node] = FindOperator(graph, node);
+            }
+
             operators[node].InferShapes(node, shapes);
             foreach (string output in node.Outputs.Where(o => o.Length > 0))
             {
@@ -57,14 +71,15 @@ internal static class NetworkCompiler
         // Pass-through nodes emit no code: their outputs name their input's values.
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         string Resolve(string name) => aliases.TryGetValue(name, out string? source) ? source : name;
-        foreach (Node node in nodes.Where(n => operators[n].IsAlias))
+        List<Node> computed = nodes.Where(n => !folded.Contains(n)).ToList();
+        foreach (Node node in computed.Where(n => operators[n].IsAlias))
         {
             aliases[node.Outputs[0]] = Resolve(node.Inputs[0]);
         }
 
         var steps = new List<Step>();
         var stepOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (Node node in nodes.Where(n => !operators[n].IsAlias && !operators[n].IsConstant))
+        foreach (Node node in computed.Where(n => !operators[n].IsAlias && !operators[n].IsConstant))
         {
             for (int i = 0; i < node.Inputs.Count; i++)
             {

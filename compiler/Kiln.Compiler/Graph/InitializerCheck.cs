@@ -43,7 +43,8 @@ internal static class InitializerCheck
         bool exact = initializer.Storage != TensorStorage.Raw || initializer.ByteLength % Math.Max(1, ElementTypes.Size(initializer.Type)) == 0;
         if (stored != count || !exact)
         {
-            throw Invalid(graph, initializer, $"declares dims {string.Join("×", initializer.Dims)} ({count} values) but stores {stored}");
+            string dims = initializer.Dims.Length == 0 ? "a scalar shape" : $"dims {string.Join("×", initializer.Dims)}";
+            throw Invalid(graph, initializer, $"declares {dims} ({count} values) but stores {stored}");
         }
     }
 

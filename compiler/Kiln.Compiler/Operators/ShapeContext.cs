@@ -93,9 +93,9 @@ internal sealed class ShapeContext
         Tensors[name] = new TensorInfo(name, type, shape) { IntegerValues = integerValues };
     }
 
-    /// <summary>The number of parameters (initializer elements) a node reads.</summary>
+    /// <summary>The number of parameters a node reads: the elements of its float initializers (shape and axes tensors do not count).</summary>
     public long ParameterCount(Node node) =>
-        node.Inputs.Where(input => input.Length > 0 && Graph.Initializers.ContainsKey(input))
+        node.Inputs.Where(input => input.Length > 0 && Graph.Initializers.TryGetValue(input, out Initializer? initializer) && initializer.Type == ElementType.Float)
             .Sum(input => Graph.Initializers[input].ElementCount);
 
     public CompilationError Error(Node node, string message) =>

@@ -95,6 +95,8 @@ internal ref struct ShapeForLength
 
     public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
 
+    public void AppendFormatted<T>(T value, string? format) => _text.AppendFormatted(value, format);
+
     public string ToStringAndClear() => _failed ? _text.ToStringAndClear() : string.Empty;
 }
 
@@ -115,6 +117,8 @@ internal ref struct ShapeForMinimum
     public void AppendLiteral(string value) => _text.AppendLiteral(value);
 
     public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+
+    public void AppendFormatted<T>(T value, string? format) => _text.AppendFormatted(value, format);
 
     public string ToStringAndClear() => _failed ? _text.ToStringAndClear() : string.Empty;
 }
