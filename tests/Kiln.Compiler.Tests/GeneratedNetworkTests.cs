@@ -124,6 +124,29 @@ public sealed class GeneratedNetworkTests : IDisposable
     }
 
     [Fact]
+    public void ConcurrentCallsMatchSingleThreadedRun()
+    {
+        CompiledNetwork small = Create("Sample.Small");
+        var random = new Random(11);
+        float[][] inputs = Enumerable.Range(0, 16).Select(_ => Enumerable.Range(0, 72).Select(_ => random.NextSingle()).ToArray()).ToArray();
+        float[][] expected = inputs.Select(input => small.Activations(input).Values.ToArray()).ToArray();
+
+        var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 16 }, thread =>
+        {
+            for (int call = 0; call < 100; call++)
+            {
+                if (!small.Activations(inputs[thread]).Values.SequenceEqual(expected[thread]))
+                {
+                    mismatches.Add($"thread {thread}, call {call}");
+                }
+            }
+        });
+
+        Assert.Empty(mismatches);
+    }
+
+    [Fact]
     public void DropoutLayerStaysAddressable()
     {
         CompiledNetwork small = Create("Sample.Small");
