@@ -51,7 +51,7 @@ internal sealed class Initializer
     /// <summary>Integer values held in memory: int64 and int32 tensors, and bools as 0 or 1 (Inline).</summary>
     public List<long>? Integers { get; set; }
 
-    /// <summary>Small raw_data of a non-float tensor, read so that shape inference can use its values.</summary>
+    /// <summary>Small raw_data, read so that shape inference can use its values: up to 64 KiB of a non-float tensor, up to 64 bytes of a float tensor.</summary>
     public byte[]? RawBytes { get; set; }
 
     public long ElementCount

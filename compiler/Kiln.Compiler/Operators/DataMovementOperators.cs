@@ -7,5 +7,16 @@ internal static class DataMovementOperators
 {
     public static IEnumerable<Operator> All => new Operator[]
     {
+        new TransposeOperator(),
+        new SqueezeOperator("Squeeze"),
+        new SqueezeOperator("Unsqueeze"),
+        new SliceOperator(),
+        new PadOperator(),
+        new TileOperator(),
+        new ExpandOperator(),
+        new DepthToSpaceOperator("DepthToSpace"),
+        new DepthToSpaceOperator("SpaceToDepth"),
+        ResizeOperator.Resize(),
+        ResizeOperator.Upsample(),
     };
 }

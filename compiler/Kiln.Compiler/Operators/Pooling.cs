@@ -42,6 +42,24 @@ internal sealed class PoolOperator : Operator
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
         (int[] input, SpatialGeometry g) = Compute(node, context.Shapes);
+        string geometry = DeclareGeometry(context, node, input, g);
+
+        string x = context.ReadInput(node, 0);
+        string y = context.WriteOutput(node, 0);
+        if (_max)
+        {
+            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.MaxPool2D({x}, {y}, {geometry});");
+        }
+        else
+        {
+            bool countIncludePad = node.GetInt(context.Shapes, "count_include_pad", 0) != 0;
+            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.AveragePool2D({x}, {y}, {geometry}, countIncludePad: {(countIncludePad ? "true" : "false")});");
+        }
+    }
+
+    /// <summary>Declares the static <c>Pool2DGeometry</c> of a 1-D or 2-D pooling node, a 1-D one as height 1, and returns its name.</summary>
+    internal static string DeclareGeometry(CpuEmitContext context, Node node, int[] input, SpatialGeometry g)
+    {
         bool oneDimensional = g.Kernel.Length == 1;
         int Height(int[] values, int oneDimensionalValue) => oneDimensional ? oneDimensionalValue : values[0];
         int Width(int[] values) => oneDimensional ? values[0] : values[1];
@@ -55,19 +73,7 @@ internal sealed class PoolOperator : Operator
             $"StrideHeight: {Height(g.Strides, 1)}, StrideWidth: {Width(g.Strides)}, " +
             $"DilationHeight: {Height(g.Dilations, 1)}, DilationWidth: {Width(g.Dilations)}, " +
             $"PadTop: {Height(g.PadBegin, 0)}, PadLeft: {Width(g.PadBegin)}, PadBottom: {Height(g.PadEnd, 0)}, PadRight: {Width(g.PadEnd)})";
-        string geometry = context.DeclareStatic($"{CpuEmitContext.Kernels}Pool2DGeometry", node.DisplayName + "Geometry", initializer);
-
-        string x = context.ReadInput(node, 0);
-        string y = context.WriteOutput(node, 0);
-        if (_max)
-        {
-            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.MaxPool2D({x}, {y}, {geometry});");
-        }
-        else
-        {
-            bool countIncludePad = node.GetInt(context.Shapes, "count_include_pad", 0) != 0;
-            context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.AveragePool2D({x}, {y}, {geometry}, countIncludePad: {(countIncludePad ? "true" : "false")});");
-        }
+        return context.DeclareStatic($"{CpuEmitContext.Kernels}Pool2DGeometry", node.DisplayName + "Geometry", initializer);
     }
 
     private (int[] Input, SpatialGeometry Geometry) Compute(Node node, ShapeContext context)

@@ -46,6 +46,12 @@ internal static class OnnxModelReader
     /// <summary>Non-float raw_data up to this size is read, so that shape tensors and axes can be folded at build time.</summary>
     private const int MaxInlineRawBytes = 1 << 16;
 
+    /// <summary>
+    /// Float raw_data up to this size is read too, so that small float constants such as Resize's scales are known at
+    /// build time. Larger float tensors are weights, which the generated code reads in place.
+    /// </summary>
+    private const int MaxInlineFloatRawBytes = 64;
+
     public static OnnxGraph Read(string path, CancellationToken cancellationToken)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
@@ -197,7 +203,7 @@ internal static class OnnxModelReader
                     dataLength = reader.ReadLength(end);
                     dataOffset = reader.Position;
                     storage = TensorStorage.Raw;
-                    if (dataType != (int)ElementType.Float && dataLength <= MaxInlineRawBytes)
+                    if (KeepsRawBytes(dataType, dataLength))
                     {
                         rawBytes = reader.ReadBytes(dataLength);
                     }
@@ -232,7 +238,7 @@ internal static class OnnxModelReader
         }
 
         // A raw_data read before data_type arrived may have been skipped; fetch it now if the type needs it.
-        if (storage == TensorStorage.Raw && rawBytes is null && dataType != (int)ElementType.Float && dataLength <= MaxInlineRawBytes)
+        if (storage == TensorStorage.Raw && rawBytes is null && KeepsRawBytes(dataType, dataLength))
         {
             long resume = reader.Position;
             reader.Seek(dataOffset);
@@ -251,6 +257,9 @@ internal static class OnnxModelReader
         };
         return initializer;
     }
+
+    private static bool KeepsRawBytes(int dataType, long dataLength) =>
+        dataLength <= (dataType == (int)ElementType.Float ? MaxInlineFloatRawBytes : MaxInlineRawBytes);
 
     private static void ReadIntegers(WireReader reader, WireType wireType, long end, List<long> values)
     {

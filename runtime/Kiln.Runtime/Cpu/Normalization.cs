@@ -1,7 +1,7 @@
 namespace Kiln.Cpu;
 
 /// <summary>Inference-time normalization layers over Batch×Channels×Spatial tensors.</summary>
-public static class Normalization
+public static partial class Normalization
 {
     /// <summary>
     /// Computes the inference-mode ONNX BatchNormalization

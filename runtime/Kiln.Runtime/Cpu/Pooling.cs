@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Kiln.Cpu;
 
 /// <summary>Max and average pooling over NCHW tensors, windowed and global.</summary>
-public static class Pooling
+public static partial class Pooling
 {
     /// <summary>
     /// Computes the maximum over each window. Padded positions are not read, and windows that reach past
