@@ -31,7 +31,7 @@ internal static class OperatorRegistry
         new BinaryOperator("Mul", "MultiplyOperator"),
         new BinaryOperator("Div", "DivideOperator"),
         new UnaryOperator("Relu", "ReluOperator"),
-        new SoftmaxOperator(),
+        SoftmaxVariantOperator.Softmax(),
         ReshapeOperator.Flatten(),
         ReshapeOperator.Reshape(),
         new ConcatOperator(),

@@ -4,9 +4,9 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// LogSoftmax and Hardmax, which choose their axis as Softmax does. Before opset 13 the input is flattened to 2-D at
-/// <c>axis</c> (default 1) and the operator runs over the whole second part. From opset 13 it runs along the single
-/// axis <c>axis</c> (default −1). The emitted code calls <c>Forward</c> of the runtime class of the same name.
+/// Softmax, LogSoftmax and Hardmax, which choose their axis the same way. Before opset 13 the input is flattened to
+/// 2-D at <c>axis</c> (default 1) and the operator runs over the whole second part. From opset 13 it runs along the
+/// single axis <c>axis</c> (default −1). The emitted code calls <c>Forward</c> of the runtime class of the same name.
 /// </summary>
 internal sealed class SoftmaxVariantOperator : Operator
 {
@@ -14,6 +14,8 @@ internal sealed class SoftmaxVariantOperator : Operator
         : base(opType, 1, 17)
     {
     }
+
+    public static SoftmaxVariantOperator Softmax() => new SoftmaxVariantOperator("Softmax");
 
     public static SoftmaxVariantOperator LogSoftmax() => new SoftmaxVariantOperator("LogSoftmax");
 
