@@ -7,5 +7,6 @@ internal static class ConvolutionOperators
 {
     public static IEnumerable<Operator> All => new Operator[]
     {
+        new ConvTransposeOperator(),
     };
 }
