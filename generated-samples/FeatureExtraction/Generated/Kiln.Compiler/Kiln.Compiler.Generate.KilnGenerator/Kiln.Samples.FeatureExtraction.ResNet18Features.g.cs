@@ -39,13 +39,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
     public static global::Kiln.NetworkDefinition Network { get; } = new global::Kiln.NetworkDefinition(
         className: "ResNet18Features",
         modelFile: "ResNet18.onnx",
-        inputName: "Input247",
-        inputShape: [1, 3, 224, 224],
+        inputs:
+        [
+            new("Input247", [1, 3, 224, 224]),
+        ],
         arenaLength: global::Kiln.NetworkDefinition.ComputeArenaLength(tensorLength: 1605632, workspaceLengths: [global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution249Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution257Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution263Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution271Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution277Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution295Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution285Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution291Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution303Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution309Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution327Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution317Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution323Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution335Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution341Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution359Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution349Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution355Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution367Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution373Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution381Geometry), global::Kiln.Cpu.Convolution.WorkspaceLength(Convolution387Geometry)]),
         layers:
         [
-            // name, output tensor, operator, shape of one observation, parameters, last step, arena offset
-            new("Input247", "Input247", "Input", [1, 3, 224, 224], 0, -1, -1),
+            // name, output tensor, operator, shape of one observation, parameters, last step, arena offset (input offset for an input)
+            new("Input247", "Input247", "Input", [1, 3, 224, 224], 0, -1, 0),
             new("Convolution249", "Convolution249_Output_0", "Conv", [1, 64, 112, 112], 9408, 0, 0),
             new("BatchNormalization251", "BatchNormalization251_Output_0", "BatchNormalization", [1, 64, 112, 112], 256, 1, 802816),
             new("ReLU253", "ReLU253_Output_0", "Relu", [1, 64, 112, 112], 0, 2, 0),

@@ -13,13 +13,15 @@ partial class ResNetPreprocess : global::Kiln.CompiledNetwork
     public static global::Kiln.NetworkDefinition Network { get; } = new global::Kiln.NetworkDefinition(
         className: "ResNetPreprocess",
         modelFile: "ResNetPreprocess.onnx",
-        inputName: "OriginalInput",
-        inputShape: [1, 3, 224, 224],
+        inputs:
+        [
+            new("OriginalInput", [1, 3, 224, 224]),
+        ],
         arenaLength: global::Kiln.NetworkDefinition.ComputeArenaLength(tensorLength: 301056, workspaceLengths: []),
         layers:
         [
-            // name, output tensor, operator, shape of one observation, parameters, last step, arena offset
-            new("OriginalInput", "OriginalInput", "Input", [1, 3, 224, 224], 0, -1, -1),
+            // name, output tensor, operator, shape of one observation, parameters, last step, arena offset (input offset for an input)
+            new("OriginalInput", "OriginalInput", "Input", [1, 3, 224, 224], 0, -1, 0),
             new("RInp", "RInp", "Split", [1, 1, 224, 224], 0, 0, 0),
             new("GInp", "GInp", "Split", [1, 1, 224, 224], 0, 0, 50176),
             new("BInp", "BInp", "Split", [1, 1, 224, 224], 0, 0, 100352),
