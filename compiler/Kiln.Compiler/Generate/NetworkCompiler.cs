@@ -198,7 +198,7 @@ internal static class NetworkCompiler
     }
 
     /// <summary>
-    /// Finds the graph inputs the pruned nodes read and fixes their shapes; a leading symbolic dimension is the batch
+    /// Finds the graph inputs the pruned nodes read and fixes their shapes. A leading symbolic dimension is the batch
     /// and becomes 1, so one observation is one run of the compiled code.
     /// </summary>
     private static List<GraphInput> BindInputs(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes)

@@ -8,7 +8,7 @@ namespace Kiln.Compiler.Operators;
 internal static class OperatorRegistry
 {
     /// <summary>
-    /// Opset versions of the default domain that Kiln accepts; each operator narrows this to the versions whose
+    /// Opset versions of the default domain that Kiln accepts. Each operator narrows this to the versions whose
     /// meaning it implements, so an old model compiles when all of its operators are covered.
     /// </summary>
     public const int FirstOpset = 1;

@@ -6,7 +6,7 @@ using Kiln.Compiler.Graph;
 
 namespace Kiln.Compiler.Operators;
 
-/// <summary>What an operator's shape rule sees: the model, its opset, and the tensors whose shapes are known so far.</summary>
+/// <summary>The state an operator's shape rule reads and extends: the model, its opset, and the tensors whose shapes are known so far.</summary>
 internal sealed class ShapeContext
 {
     /// <summary>Largest element count of one tensor; keeps arena offsets within int range.</summary>

@@ -9,7 +9,7 @@ namespace Kiln.Compiler.Passes;
 /// <summary>
 /// Folds shape arithmetic at build time: Shape of a tensor (whose shape is static), and Gather, Unsqueeze, Squeeze,
 /// Concat, Slice, Cast, Identity, Reshape and Add/Sub/Mul/Div on integer tensors whose values are known. Exporters
-/// emit such chains (PyTorch's flatten is Shape → Gather → Unsqueeze → Concat → Reshape); folded, they leave
+/// emit such chains: PyTorch's flatten is Shape → Gather → Unsqueeze → Concat → Reshape. Folded, they leave
 /// constants behind and cost nothing at run time.
 /// </summary>
 internal static class ShapeFolding
@@ -23,8 +23,8 @@ internal static class ShapeFolding
     public static bool MayFold(Node node) => node.Domain.Length == 0 && Foldable.Contains(node.OpType);
 
     /// <summary>
-    /// Computes the node's integer output at build time when every input it needs is known; returns false, changing
-    /// nothing, when the node must run as code instead.
+    /// Computes the node's integer output at build time when every input it needs is known. Returns false, and
+    /// changes nothing, when the node must run as code instead.
     /// </summary>
     public static bool TryFold(Node node, ShapeContext context)
     {
