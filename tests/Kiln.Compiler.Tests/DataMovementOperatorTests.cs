@@ -98,7 +98,7 @@ public sealed class DataMovementOperatorTests : IClassFixture<DataMovementOperat
         using var models = new TestModels();
         string path = models.Write($"{model}.onnx", InvalidModels()[model]);
 
-        GeneratorRun run = GeneratorHarness.Run(Declare([model]), path);
+        GeneratorRun run = GeneratorHarness.Run(CompiledModelSet.Declare([model]), path);
 
         Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
         Assert.Equal("KLN0006", diagnostic.Id);
@@ -113,11 +113,11 @@ public sealed class DataMovementOperatorTests : IClassFixture<DataMovementOperat
         ["slice_opset9"] = OneNode("Slice", [2, 3], [2, 2], opset: 9,
             attributes: [TestModels.Ints("starts", 1), TestModels.Ints("ends", 999), TestModels.Ints("axes", 1)]),
         ["transpose_default"] = OneNode("Transpose", [2, 3], [3, 2]),
-        ["pad_reflect_opset2"] = OneNode("Pad", [1, 3], [1, 6], opset: 2, attributes: [TestModels.Ints("pads", 0, 2, 0, 1), Text("mode", "reflect")]),
-        ["pad_value_opset2"] = OneNode("Pad", [1, 2], [2, 2], opset: 2, attributes: [TestModels.Ints("pads", 1, 0, 0, 0), Float("value", 7)]),
+        ["pad_reflect_opset2"] = OneNode("Pad", [1, 3], [1, 6], opset: 2, attributes: [TestModels.Ints("pads", 0, 2, 0, 1), TestModels.Text("mode", "reflect")]),
+        ["pad_value_opset2"] = OneNode("Pad", [1, 2], [2, 2], opset: 2, attributes: [TestModels.Ints("pads", 1, 0, 0, 0), TestModels.Float("value", 7)]),
         ["pad_edge_opset11"] = OneNode("Pad", [1, 3], [1, 6], opset: 11,
-            inputs: [TestModels.Int64s("pads", [4], 0, 1, 0, 2)], attributes: [Text("mode", "edge")]),
-        ["upsample_linear_opset7"] = OneNode("Upsample", [1, 2], [1, 4], opset: 7, attributes: [Floats("scales", 1, 2), Text("mode", "linear")]),
+            inputs: [TestModels.Int64s("pads", [4], 0, 1, 0, 2)], attributes: [TestModels.Text("mode", "edge")]),
+        ["upsample_linear_opset7"] = OneNode("Upsample", [1, 2], [1, 4], opset: 7, attributes: [TestModels.Floats("scales", 1, 2), TestModels.Text("mode", "linear")]),
     };
 
     /// <summary>One-node models that the generator must reject with a message naming the problem.</summary>
@@ -149,57 +149,14 @@ public sealed class DataMovementOperatorTests : IClassFixture<DataMovementOperat
         return TestModels.Model(graph, opset);
     }
 
-    private static AttributeProto Float(string name, float value) =>
-        new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-    private static AttributeProto Floats(string name, params float[] values)
-    {
-        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
-        attribute.Floats.AddRange(values);
-        return attribute;
-    }
-
-    private static AttributeProto Text(string name, string value) =>
-        new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
-
-    private static string ClassName(string model) => "D_" + model;
-
-    private static string Declare(IEnumerable<string> models)
-    {
-        var source = new StringBuilder("namespace DataMovementModels;\n");
-        foreach (string model in models)
-        {
-            source.Append($"\n[Kiln.OnnxNetwork(\"{model}.onnx\")]\npublic sealed partial class {ClassName(model)};\n");
-        }
-
-        return source.ToString();
-    }
-
-    /// <summary>Every valid model compiled once, in one generator run, and loaded.</summary>
+    /// <summary>All valid models, compiled together once for the test class.</summary>
     public sealed class CompiledModels : IDisposable
     {
-        private readonly TestModels _files = new();
-        private readonly Assembly _assembly;
-
-        public CompiledModels()
-        {
-            Dictionary<string, ModelProto> models = ValidModels();
-            string[] paths = models.Select(pair => _files.Write($"{pair.Key}.onnx", pair.Value)).ToArray();
-            GeneratorRun run = GeneratorHarness.Run(Declare(models.Keys), paths);
-            Assert.Empty(run.KilnDiagnostics);
-            Assert.Empty(run.CompilationProblems);
-            _assembly = run.Load(paths);
-        }
+        private readonly CompiledModelSet _models = new(ValidModels());
 
         /// <summary>Runs the network compiled from <paramref name="model"/> on one observation.</summary>
-        public float[] Run(string model, float[] input)
-        {
-            Type type = _assembly.GetType($"DataMovementModels.{ClassName(model)}")
-                ?? throw new ArgumentException($"No network was compiled from the model '{model}'.", nameof(model));
-            using var network = (CompiledNetwork)Activator.CreateInstance(type, [null])!;
-            return network.Activations(input).ToArray();
-        }
+        public float[] Run(string model, float[] input) => _models.Run(model, input);
 
-        public void Dispose() => _files.Dispose();
+        public void Dispose() => _models.Dispose();
     }
 }

@@ -454,7 +454,7 @@ public sealed class MathOperatorTests : IClassFixture<MathOperatorTests.Compiled
         using var models = new TestModels();
         string path = models.Write($"{model}.onnx", InvalidModels()[model]);
 
-        GeneratorRun run = GeneratorHarness.Run(Declare([model]), path);
+        GeneratorRun run = GeneratorHarness.Run(CompiledModelSet.Declare([model]), path);
 
         Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
         Assert.Equal("KLN0006", diagnostic.Id);
@@ -467,7 +467,7 @@ public sealed class MathOperatorTests : IClassFixture<MathOperatorTests.Compiled
         using var models = new TestModels();
         string path = models.Write("celu_opset11.onnx", OneNode("Celu", [4], opset: 11));
 
-        GeneratorRun run = GeneratorHarness.Run(Declare(["celu_opset11"]), path);
+        GeneratorRun run = GeneratorHarness.Run(CompiledModelSet.Declare(["celu_opset11"]), path);
 
         Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
         Assert.Equal("KLN0005", diagnostic.Id);
@@ -491,22 +491,22 @@ public sealed class MathOperatorTests : IClassFixture<MathOperatorTests.Compiled
         int unary = UnaryInput.Length;
         models["erf"] = OneNode("Erf", [20]);
         models["round"] = OneNode("Round", [10]);
-        models["leaky_relu"] = OneNode("LeakyRelu", [unary], attributes: [Float("alpha", 0.1f)]);
+        models["leaky_relu"] = OneNode("LeakyRelu", [unary], attributes: [TestModels.Float("alpha", 0.1f)]);
         models["leaky_relu_default"] = OneNode("LeakyRelu", [unary]);
-        models["elu"] = OneNode("Elu", [unary], attributes: [Float("alpha", 2f)]);
+        models["elu"] = OneNode("Elu", [unary], attributes: [TestModels.Float("alpha", 2f)]);
         models["selu_default"] = OneNode("Selu", [unary]);
-        models["selu"] = OneNode("Selu", [unary], attributes: [Float("alpha", 2f), Float("gamma", 3f)]);
-        models["celu"] = OneNode("Celu", [unary], attributes: [Float("alpha", 2f)]);
-        models["hard_sigmoid"] = OneNode("HardSigmoid", [unary], attributes: [Float("alpha", 0.5f), Float("beta", 0.6f)]);
+        models["selu"] = OneNode("Selu", [unary], attributes: [TestModels.Float("alpha", 2f), TestModels.Float("gamma", 3f)]);
+        models["celu"] = OneNode("Celu", [unary], attributes: [TestModels.Float("alpha", 2f)]);
+        models["hard_sigmoid"] = OneNode("HardSigmoid", [unary], attributes: [TestModels.Float("alpha", 0.5f), TestModels.Float("beta", 0.6f)]);
         models["hard_sigmoid_default"] = OneNode("HardSigmoid", [unary]);
-        models["thresholded_relu"] = OneNode("ThresholdedRelu", [unary], attributes: [Float("alpha", 1.5f)]);
-        models["shrink_soft"] = OneNode("Shrink", [10], attributes: [Float("lambd", 1.5f), Float("bias", 1.5f)]);
-        models["shrink_no_band"] = OneNode("Shrink", [10], attributes: [Float("lambd", 0f)]);
+        models["thresholded_relu"] = OneNode("ThresholdedRelu", [unary], attributes: [TestModels.Float("alpha", 1.5f)]);
+        models["shrink_soft"] = OneNode("Shrink", [10], attributes: [TestModels.Float("lambd", 1.5f), TestModels.Float("bias", 1.5f)]);
+        models["shrink_no_band"] = OneNode("Shrink", [10], attributes: [TestModels.Float("lambd", 0f)]);
         models["clip_inputs"] = OneNode("Clip", [unary], inputs: [Scalar("clip_min", -1f), Scalar("clip_max", 1.5f)]);
         models["clip_max_only"] = OneNode("Clip", [unary], inputs: [null, Scalar("clip_max", 0.5f)]);
         models["clip_min_only"] = OneNode("Clip", [unary], inputs: [Scalar("clip_min", 0f)]);
         models["clip_unbounded"] = OneNode("Clip", [unary]);
-        models["clip_opset10"] = OneNode("Clip", [unary], opset: 10, attributes: [Float("min", -0.5f), Float("max", 2f)]);
+        models["clip_opset10"] = OneNode("Clip", [unary], opset: 10, attributes: [TestModels.Float("min", -0.5f), TestModels.Float("max", 2f)]);
         models["clip_opset10_default"] = OneNode("Clip", [unary], opset: 10);
         models["prelu_channels"] = OneNode("PRelu", [2, 3, 4], inputs: [Tensor("slope", [3, 1], PReluChannelSlope)]);
         models["prelu_full"] = OneNode("PRelu", [2, 3, 4], inputs: [Tensor("slope", [2, 3, 4], PReluFullSlope)]);
@@ -537,7 +537,7 @@ public sealed class MathOperatorTests : IClassFixture<MathOperatorTests.Compiled
         ["sum_opset7_broadcast"] = OneNode("Sum", [2, 3], opset: 7, inputs: [Tensor("data_1", [3], [1, 2, 3])]),
         ["prelu_wrong_direction"] = OneNode("PRelu", [3], [2, 3], inputs: [Tensor("slope", [2, 3], [1, 2, 3, 4, 5, 6])]),
         ["clip_vector_bound"] = OneNode("Clip", [4], inputs: [Tensor("clip_min", [2], [0, 1])]),
-        ["celu_zero_alpha"] = OneNode("Celu", [4], attributes: [Float("alpha", 0f)]),
+        ["celu_zero_alpha"] = OneNode("Celu", [4], attributes: [TestModels.Float("alpha", 0f)]),
         ["max_not_broadcastable"] = OneNode("Max", [3], inputs: [Tensor("data_1", [4], [1, 2, 3, 4])]),
         ["log_softmax_bad_axis"] = OneNode("LogSoftmax", [2, 3, 4], attributes: [TestModels.Int("axis", 3)]),
     };
@@ -571,22 +571,6 @@ public sealed class MathOperatorTests : IClassFixture<MathOperatorTests.Compiled
 
     private static TensorProto Tensor(string name, long[] dims, double[] values) =>
         TestModels.RawFloats(name, dims, values.Select(v => (float)v).ToArray());
-
-    private static AttributeProto Float(string name, float value) =>
-        new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-    private static string ClassName(string model) => "M_" + model;
-
-    private static string Declare(IEnumerable<string> models)
-    {
-        var source = new StringBuilder("namespace MathModels;\n");
-        foreach (string model in models)
-        {
-            source.Append($"\n[Kiln.OnnxNetwork(\"{model}.onnx\")]\npublic sealed partial class {ClassName(model)};\n");
-        }
-
-        return source.ToString();
-    }
 
     /// <summary>Values in [−2, 2), with a fixed seed.</summary>
     private static float[] Values(int count, int seed)
@@ -694,32 +678,14 @@ public sealed class MathOperatorTests : IClassFixture<MathOperatorTests.Compiled
     /// <summary>All valid models, compiled together once for the test class.</summary>
     public sealed class CompiledModels : IDisposable
     {
-        private readonly TestModels _files = new();
-        private readonly Assembly _assembly;
-        private readonly GeneratorRun _run;
-
-        public CompiledModels()
-        {
-            Dictionary<string, ModelProto> models = ValidModels();
-            string[] paths = models.Select(pair => _files.Write($"{pair.Key}.onnx", pair.Value)).ToArray();
-            _run = GeneratorHarness.Run(Declare(models.Keys), paths);
-            Assert.Empty(_run.KilnDiagnostics);
-            Assert.Empty(_run.CompilationProblems);
-            _assembly = _run.Load(paths);
-        }
+        private readonly CompiledModelSet _models = new(ValidModels());
 
         /// <summary>Runs the network compiled from <paramref name="model"/> on one observation.</summary>
-        public float[] Run(string model, float[] input)
-        {
-            Type type = _assembly.GetType($"MathModels.{ClassName(model)}")
-                ?? throw new ArgumentException($"No network was compiled from the model '{model}'.", nameof(model));
-            using var network = (CompiledNetwork)Activator.CreateInstance(type, [null])!;
-            return network.Activations(input).ToArray();
-        }
+        public float[] Run(string model, float[] input) => _models.Run(model, input);
 
         /// <summary>The generated source of the network compiled from <paramref name="model"/>.</summary>
-        public string Source(string model) => _run.GeneratedSource($"{ClassName(model)}.g.cs");
+        public string Source(string model) => _models.Source(model);
 
-        public void Dispose() => _files.Dispose();
+        public void Dispose() => _models.Dispose();
     }
 }

@@ -92,7 +92,7 @@ public sealed class ReductionOperatorTests : IClassFixture<ReductionOperatorTest
         using var models = new TestModels();
         string path = models.Write($"{model}.onnx", InvalidModels()[model]);
 
-        GeneratorRun run = GeneratorHarness.Run(Declare([model]), path);
+        GeneratorRun run = GeneratorHarness.Run(CompiledModelSet.Declare([model]), path);
 
         Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
         Assert.Equal("KLN0006", diagnostic.Id);
@@ -108,7 +108,7 @@ public sealed class ReductionOperatorTests : IClassFixture<ReductionOperatorTest
         ["reduce_max_all"] = OneNode("ReduceMax", [2, 3], [1, 1]),
         ["global_lp_pool_p3"] = OneNode("GlobalLpPool", [1, 2, 2], [1, 2, 1], attributes: [TestModels.Int("p", 3)]),
         ["lp_pool_2d"] = OneNode("LpPool", [1, 1, 2, 3], [1, 1, 1, 2], attributes: [TestModels.Ints("kernel_shape", 2, 2)]),
-        ["layer_norm_no_bias"] = OneNode("LayerNormalization", [2, 2], inputs: [TestModels.RawFloats("scale", [2], 1, 2)], attributes: [Float("epsilon", 0f)]),
+        ["layer_norm_no_bias"] = OneNode("LayerNormalization", [2, 2], inputs: [TestModels.RawFloats("scale", [2], 1, 2)], attributes: [TestModels.Float("epsilon", 0f)]),
     };
 
     /// <summary>One-node models that the generator must reject with a message naming the problem.</summary>
@@ -138,47 +138,14 @@ public sealed class ReductionOperatorTests : IClassFixture<ReductionOperatorTest
         return TestModels.Model(graph, opset);
     }
 
-    private static AttributeProto Float(string name, float value) =>
-        new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-    private static string ClassName(string model) => "R_" + model;
-
-    private static string Declare(IEnumerable<string> models)
-    {
-        var source = new StringBuilder("namespace ReductionModels;\n");
-        foreach (string model in models)
-        {
-            source.Append($"\n[Kiln.OnnxNetwork(\"{model}.onnx\")]\npublic sealed partial class {ClassName(model)};\n");
-        }
-
-        return source.ToString();
-    }
-
-    /// <summary>Every valid model compiled once, in one generator run, and loaded.</summary>
+    /// <summary>All valid models, compiled together once for the test class.</summary>
     public sealed class CompiledModels : IDisposable
     {
-        private readonly TestModels _files = new();
-        private readonly Assembly _assembly;
-
-        public CompiledModels()
-        {
-            Dictionary<string, ModelProto> models = ValidModels();
-            string[] paths = models.Select(pair => _files.Write($"{pair.Key}.onnx", pair.Value)).ToArray();
-            GeneratorRun run = GeneratorHarness.Run(Declare(models.Keys), paths);
-            Assert.Empty(run.KilnDiagnostics);
-            Assert.Empty(run.CompilationProblems);
-            _assembly = run.Load(paths);
-        }
+        private readonly CompiledModelSet _models = new(ValidModels());
 
         /// <summary>Runs the network compiled from <paramref name="model"/> on one observation.</summary>
-        public float[] Run(string model, float[] input)
-        {
-            Type type = _assembly.GetType($"ReductionModels.{ClassName(model)}")
-                ?? throw new ArgumentException($"No network was compiled from the model '{model}'.", nameof(model));
-            using var network = (CompiledNetwork)Activator.CreateInstance(type, [null])!;
-            return network.Activations(input).ToArray();
-        }
+        public float[] Run(string model, float[] input) => _models.Run(model, input);
 
-        public void Dispose() => _files.Dispose();
+        public void Dispose() => _models.Dispose();
     }
 }

@@ -170,6 +170,19 @@ internal sealed class TestModels : IDisposable
         return attribute;
     }
 
+    public static AttributeProto Float(string name, float value) =>
+        new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    public static AttributeProto Floats(string name, params float[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        attribute.Floats.AddRange(values);
+        return attribute;
+    }
+
+    public static AttributeProto Text(string name, string value) =>
+        new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
     public static AttributeProto Int(string name, long value) =>
         new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 }

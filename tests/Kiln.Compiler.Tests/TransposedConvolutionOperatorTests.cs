@@ -92,7 +92,7 @@ public sealed class TransposedConvolutionOperatorTests : IClassFixture<Transpose
         using var models = new TestModels();
         string path = models.Write($"{model}.onnx", InvalidModels()[model]);
 
-        GeneratorRun run = GeneratorHarness.Run(Declare([model]), path);
+        GeneratorRun run = GeneratorHarness.Run(CompiledModelSet.Declare([model]), path);
 
         Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
         Assert.Equal("KLN0006", diagnostic.Id);
@@ -102,9 +102,9 @@ public sealed class TransposedConvolutionOperatorTests : IClassFixture<Transpose
     /// <summary>The one-node models that compile, by name. The generated class of each is named after it.</summary>
     private static Dictionary<string, ModelProto> ValidModels() => new()
     {
-        ["same_upper_1d"] = OneNode([1, 1, 3], [1, 1, 6], Ones(3), attributes: [StringAttribute("auto_pad", "SAME_UPPER"), TestModels.Ints("strides", 2)]),
-        ["same_lower_1d"] = OneNode([1, 1, 3], [1, 1, 6], Ones(3), attributes: [StringAttribute("auto_pad", "SAME_LOWER"), TestModels.Ints("strides", 2)]),
-        ["valid_bias_1d"] = OneNode([1, 1, 3], [1, 1, 5], Ones(3), TestModels.RawFloats("b", [1], 0.5f), [StringAttribute("auto_pad", "VALID")]),
+        ["same_upper_1d"] = OneNode([1, 1, 3], [1, 1, 6], Ones(3), attributes: [TestModels.Text("auto_pad", "SAME_UPPER"), TestModels.Ints("strides", 2)]),
+        ["same_lower_1d"] = OneNode([1, 1, 3], [1, 1, 6], Ones(3), attributes: [TestModels.Text("auto_pad", "SAME_LOWER"), TestModels.Ints("strides", 2)]),
+        ["valid_bias_1d"] = OneNode([1, 1, 3], [1, 1, 5], Ones(3), TestModels.RawFloats("b", [1], 0.5f), [TestModels.Text("auto_pad", "VALID")]),
         ["pads_1d"] = OneNode([1, 1, 3], [1, 1, 3], Ones(3), attributes: [TestModels.Ints("pads", 1, 1)]),
         ["output_padding_1d"] = OneNode([1, 1, 2], [1, 1, 4], Ones(1), attributes: [TestModels.Ints("strides", 2), TestModels.Ints("output_padding", 1)]),
         ["output_shape_1d"] = OneNode([1, 1, 2], [1, 1, 5], Ones(1), attributes: [TestModels.Ints("strides", 2), TestModels.Ints("output_shape", 1, 1, 5)]),
@@ -143,47 +143,14 @@ public sealed class TransposedConvolutionOperatorTests : IClassFixture<Transpose
         return TestModels.Model(graph, 17);
     }
 
-    private static AttributeProto StringAttribute(string name, string value) =>
-        new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
-
-    private static string ClassName(string model) => "T_" + model;
-
-    private static string Declare(IEnumerable<string> models)
-    {
-        var source = new StringBuilder("namespace TransposedConvolutionModels;\n");
-        foreach (string model in models)
-        {
-            source.Append($"\n[Kiln.OnnxNetwork(\"{model}.onnx\")]\npublic sealed partial class {ClassName(model)};\n");
-        }
-
-        return source.ToString();
-    }
-
-    /// <summary>Every valid model compiled once, in one generator run, and loaded.</summary>
+    /// <summary>All valid models, compiled together once for the test class.</summary>
     public sealed class CompiledModels : IDisposable
     {
-        private readonly TestModels _files = new();
-        private readonly Assembly _assembly;
-
-        public CompiledModels()
-        {
-            Dictionary<string, ModelProto> models = ValidModels();
-            string[] paths = models.Select(pair => _files.Write($"{pair.Key}.onnx", pair.Value)).ToArray();
-            GeneratorRun run = GeneratorHarness.Run(Declare(models.Keys), paths);
-            Assert.Empty(run.KilnDiagnostics);
-            Assert.Empty(run.CompilationProblems);
-            _assembly = run.Load(paths);
-        }
+        private readonly CompiledModelSet _models = new(ValidModels());
 
         /// <summary>Runs the network compiled from <paramref name="model"/> on one observation.</summary>
-        public float[] Run(string model, float[] input)
-        {
-            Type type = _assembly.GetType($"TransposedConvolutionModels.{ClassName(model)}")
-                ?? throw new ArgumentException($"No network was compiled from the model '{model}'.", nameof(model));
-            using var network = (CompiledNetwork)Activator.CreateInstance(type, [null])!;
-            return network.Activations(input).ToArray();
-        }
+        public float[] Run(string model, float[] input) => _models.Run(model, input);
 
-        public void Dispose() => _files.Dispose();
+        public void Dispose() => _models.Dispose();
     }
 }
