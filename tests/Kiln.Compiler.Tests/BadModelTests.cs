@@ -155,6 +155,41 @@ public sealed class BadModelTests : IDisposable
         Assert.Contains("more than Kiln supports", diagnostic.GetMessage());
     }
 
+    [Theory]
+    [InlineData("../secret.bin")]
+    [InlineData("/etc/passwd")]
+    [InlineData("weights/../../secret.bin")]
+    [InlineData("..\\secret.bin")]
+    public void ExternalDataOutsideModelFolderIsRejected(string location)
+    {
+        Diagnostic diagnostic = Single(_models.Write("net.onnx", WithExternalWeights(location)));
+
+        Assert.Equal("KLN0013", diagnostic.Id);
+        Assert.Contains($"'{location}'", diagnostic.GetMessage());
+        Assert.Contains("initializer 'w'", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void ExternalDataBesideModelIsNotReadYet()
+    {
+        Diagnostic diagnostic = Single(_models.Write("net.onnx", WithExternalWeights("weights.bin")));
+
+        Assert.Equal("KLN0007", diagnostic.Id);
+        Assert.Contains("external file 'weights.bin'", diagnostic.GetMessage());
+    }
+
+    private static ModelProto WithExternalWeights(string location)
+    {
+        ModelProto model = TestModels.TinyConvRelu();
+        TensorProto weights = model.Graph.Initializer[0];
+        weights.RawData = ByteString.Empty;
+        weights.DataLocation = TensorProto.Types.DataLocation.External;
+        weights.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+        weights.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = "0" });
+        weights.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = "16" });
+        return model;
+    }
+
     private static Diagnostic Single(string path)
     {
         GeneratorRun run = GeneratorHarness.Run("namespace Sample;\n\n[Kiln.OnnxNetwork(\"net.onnx\")]\npublic sealed partial class Net;", path);

@@ -67,6 +67,11 @@ internal static class KilnDiagnostics
         "Network class must not be nested or generic",
         "The class {0} carries [OnnxNetwork] but {1}. Declare it as a non-generic class directly in a namespace.");
 
+    public static readonly DiagnosticDescriptor ExternalDataOutsideModel = Error(
+        "KLN0013",
+        "External data outside the model's folder",
+        "The initializer '{1}' of the model '{0}' names the external data file '{2}', which is absolute, contains '..' or lies outside the model's folder. Kiln reads external data only from files beside the model or below its folder, so a model cannot read other files of the build.");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "KLN9999",
         "Kiln failed unexpectedly",

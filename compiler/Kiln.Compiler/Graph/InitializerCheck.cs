@@ -31,7 +31,8 @@ internal static class InitializerCheck
 
         if (initializer.Storage == TensorStorage.External)
         {
-            throw Invalid(graph, initializer, "stores its values in an external file, which Kiln does not read yet");
+            CheckExternalLocation(graph, initializer);
+            throw Invalid(graph, initializer, $"stores its values in the external file '{initializer.ExternalLocation}', which Kiln does not read yet");
         }
 
         long stored = initializer.Storage switch
@@ -45,6 +46,29 @@ internal static class InitializerCheck
         {
             string dims = initializer.Dims.Length == 0 ? "a scalar shape" : $"dims {string.Join("×", initializer.Dims)}";
             throw Invalid(graph, initializer, $"declares {dims} ({count} values) but stores {stored}");
+        }
+    }
+
+    /// <summary>
+    /// Rejects an external-data location that could reach outside the model's folder: an absolute path, a path with
+    /// "..", or one that resolves elsewhere. Reading such a path would let a crafted model read any file of the build.
+    /// </summary>
+    private static void CheckExternalLocation(OnnxGraph graph, Initializer initializer)
+    {
+        string location = initializer.ExternalLocation ?? string.Empty;
+        string folder = System.IO.Path.GetFullPath(System.IO.Path.GetDirectoryName(graph.Path) ?? ".");
+        bool escapes = location.Length == 0
+            || System.IO.Path.IsPathRooted(location)
+            || location.Replace('\\', '/').Split('/').Contains("..");
+        if (!escapes)
+        {
+            string resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, location));
+            escapes = !resolved.StartsWith(folder.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        }
+
+        if (escapes)
+        {
+            throw new CompilationError(KilnDiagnostics.ExternalDataOutsideModel, graph.FileName, initializer.Name, location);
         }
     }
 

@@ -173,6 +173,7 @@ internal static class OnnxModelReader
         List<long>? integers = null;
         byte[]? rawBytes = null;
         bool external = false;
+        string? externalLocation = null;
         long tensorStart = reader.Position;
 
         while (reader.TryReadTag(end, out int field, out WireType wireType))
@@ -228,8 +229,13 @@ internal static class OnnxModelReader
                 case TensorDataLocation when wireType == WireType.Varint:
                     external = reader.ReadVarint() == 1;
                     break;
-                case TensorExternalData:
-                    reader.Skip(wireType, end);
+                case TensorExternalData when wireType == WireType.LengthDelimited:
+                    StringStringEntryProto entry = ParseMessage(reader, end, StringStringEntryProto.Parser, "external data entry");
+                    if (entry.Key == "location")
+                    {
+                        externalLocation = entry.Value;
+                    }
+
                     break;
                 default:
                     reader.Skip(wireType, end);
@@ -249,6 +255,7 @@ internal static class OnnxModelReader
         var initializer = new Initializer(name, (ElementType)dataType, dims.ToArray())
         {
             Storage = external ? TensorStorage.External : storage,
+            ExternalLocation = externalLocation,
             Offset = dataOffset,
             ByteLength = dataLength,
             Floats = floats,
