@@ -22,9 +22,8 @@ public static class Hardmax
         SpanChecks.RequireNonNegative(nameof(axisLength), axisLength);
         SpanChecks.RequireNonNegative(nameof(inner), inner);
         long length = (long)outer * axisLength * inner;
-        string shape = $"outer×axisLength×inner = {outer}×{axisLength}×{inner}";
-        SpanChecks.RequireLength(nameof(x), x.Length, length, shape);
-        SpanChecks.RequireLength(nameof(y), y.Length, length, shape);
+        SpanChecks.RequireLength(nameof(x), x.Length, length, $"outer×axisLength×inner = {outer}×{axisLength}×{inner}");
+        SpanChecks.RequireLength(nameof(y), y.Length, length, $"outer×axisLength×inner = {outer}×{axisLength}×{inner}");
         if (length == 0)
         {
             return;

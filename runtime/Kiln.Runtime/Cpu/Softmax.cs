@@ -3,9 +3,6 @@ namespace Kiln.Cpu;
 /// <summary>The softmax function along one axis.</summary>
 public static class Softmax
 {
-    /// <summary>Inner positions handled together when the axis is not the last one, the length of two stack buffers.</summary>
-    private const int InnerChunk = 256;
-
     /// <summary>
     /// Computes y = exp(x − max) / Σ exp(x − max) along the middle axis of an outer×axisLength×inner tensor.
     /// Subtracting the maximum keeps exp from overflowing. A NaN makes its whole softmax NaN, and so does +∞.
@@ -16,68 +13,20 @@ public static class Softmax
     /// <param name="axisLength">Length of the axis.</param>
     /// <param name="inner">Product of the dimensions after the axis.</param>
     /// <exception cref="ArgumentException">A size is negative or a span has the wrong length.</exception>
-    public static void Forward(ReadOnlySpan<float> x, Span<float> y, int outer, int axisLength, int inner)
+    public static void Forward(ReadOnlySpan<float> x, Span<float> y, int outer, int axisLength, int inner) =>
+        SoftmaxCore.Forward<Finish>(x, y, outer, axisLength, inner);
+
+    /// <summary>Divides the exponentials by their sum.</summary>
+    private readonly struct Finish : ISoftmaxFinish
     {
-        SpanChecks.RequireNonNegative(nameof(outer), outer);
-        SpanChecks.RequireNonNegative(nameof(axisLength), axisLength);
-        SpanChecks.RequireNonNegative(nameof(inner), inner);
-        long length = (long)outer * axisLength * inner;
-        string shape = $"outer×axisLength×inner = {outer}×{axisLength}×{inner}";
-        SpanChecks.RequireLength(nameof(x), x.Length, length, shape);
-        SpanChecks.RequireLength(nameof(y), y.Length, length, shape);
-        if (length == 0)
-        {
-            return;
-        }
+        public static void FinishRow(ReadOnlySpan<float> row, float maximum, float sum, Span<float> target) =>
+            SpanMath.Scale(target, 1f / sum);
 
-        if (inner == 1)
+        public static void FinishColumns(ReadOnlySpan<float> x, Span<float> y, int first, int axisLength, int inner, ReadOnlySpan<float> maxima, Span<float> sums)
         {
-            for (int o = 0; o < outer; o++)
+            for (int a = 0; a < axisLength; a++)
             {
-                ReadOnlySpan<float> row = x.Slice(o * axisLength, axisLength);
-                Span<float> target = y.Slice(o * axisLength, axisLength);
-                float maximum = SpanMath.Maximum(row);
-                float sum = SpanMath.ExpOfDifference(row, maximum, target);
-                SpanMath.Scale(target, 1f / sum);
-            }
-
-            return;
-        }
-
-        ForwardStrided(x, y, outer, axisLength, inner);
-    }
-
-    /// <summary>Computes the softmax when consecutive axis elements are <paramref name="inner"/> apart, vectorized across the inner positions.</summary>
-    private static void ForwardStrided(ReadOnlySpan<float> x, Span<float> y, int outer, int axisLength, int inner)
-    {
-        Span<float> maximaBuffer = stackalloc float[InnerChunk];
-        Span<float> sumsBuffer = stackalloc float[InnerChunk];
-        int block = axisLength * inner;
-        for (int o = 0; o < outer; o++)
-        {
-            for (int chunkStart = 0; chunkStart < inner; chunkStart += InnerChunk)
-            {
-                int width = Math.Min(InnerChunk, inner - chunkStart);
-                Span<float> maxima = maximaBuffer[..width];
-                Span<float> sums = sumsBuffer[..width];
-                int first = o * block + chunkStart;
-
-                x.Slice(first, width).CopyTo(maxima);
-                for (int a = 1; a < axisLength; a++)
-                {
-                    SpanMath.MaximumInPlace(maxima, x.Slice(first + a * inner, width));
-                }
-
-                sums.Clear();
-                for (int a = 0; a < axisLength; a++)
-                {
-                    SpanMath.ExpOfDifference(x.Slice(first + a * inner, width), maxima, y.Slice(first + a * inner, width), sums);
-                }
-
-                for (int a = 0; a < axisLength; a++)
-                {
-                    SpanMath.DivideInPlace(y.Slice(first + a * inner, width), sums);
-                }
+                SpanMath.DivideInPlace(y.Slice(first + a * inner, sums.Length), sums);
             }
         }
     }
