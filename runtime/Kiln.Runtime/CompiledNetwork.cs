@@ -76,7 +76,7 @@ public abstract class CompiledNetwork : IDisposable
     {
         CheckLayer(layer);
         RequireSingleInput();
-        int observations = CountObservations(input.Length, Definition.InputLength, Definition.DescribeInputs());
+        int observations = CountObservations(input.Length, Definition.InputLength, inputIndex: -1);
         return Compute(observations, layer, outputAs, (observation, staging) =>
             input.Span.Slice(observation * Definition.InputLength, Definition.InputLength));
     }
@@ -100,7 +100,7 @@ public abstract class CompiledNetwork : IDisposable
         int observations = -1;
         for (int i = 0; i < inputs.Count; i++)
         {
-            int count = CountObservations(inputs[i].Length, declared[i].Length, $"{declared[i].Name}: {string.Join("×", declared[i].Shape)}");
+            int count = CountObservations(inputs[i].Length, declared[i].Length, inputIndex: i);
             if (observations >= 0 && count != observations)
             {
                 throw new ArgumentException(
@@ -139,7 +139,7 @@ public abstract class CompiledNetwork : IDisposable
     {
         CheckLayer(layer);
         RequireSingleInput();
-        int observations = CountObservations(input.Length, Definition.InputLength, Definition.DescribeInputs());
+        int observations = CountObservations(input.Length, Definition.InputLength, inputIndex: -1);
         if (output.Length != observations * layer.ElementCount)
         {
             throw new ArgumentException(
@@ -273,10 +273,14 @@ public abstract class CompiledNetwork : IDisposable
         }
     }
 
-    private int CountObservations(int inputLength, int perObservation, string shape)
+    /// <summary>Observations in an input; <paramref name="inputIndex"/> names the graph input in messages, -1 for all of them.</summary>
+    private int CountObservations(int inputLength, int perObservation, int inputIndex)
     {
         if (inputLength == 0 || inputLength % perObservation != 0)
         {
+            // The description is built only here, so that a correct call allocates nothing.
+            InputDefinition? input = inputIndex >= 0 ? Definition.Inputs[inputIndex] : null;
+            string shape = input is null ? Definition.DescribeInputs() : $"{input.Name}: {string.Join("×", input.Shape)}";
             throw new ArgumentException(
                 $"The input has {inputLength} floats, but {Definition.ClassName} takes observations of {perObservation} floats each ({shape}). " +
                 "Pass one or more whole observations, one after another.",

@@ -147,6 +147,31 @@ public sealed class GeneratedNetworkTests : IDisposable
     }
 
     [Fact]
+    public void SpanOverloadAllocatesNothing()
+    {
+        CompiledNetwork small = Create("Sample.Small");
+        float[] input = Enumerable.Range(0, 72).Select(i => (i % 9) / 9f).ToArray();
+        float[] output = new float[3];
+        Layer target = small.Definition.TargetLayer;
+
+        // Warm up past tiered compilation, whose first calls allocate on the calling thread.
+        for (int call = 0; call < 200; call++)
+        {
+            small.Activations(input, output, target);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int call = 0; call < 10; call++)
+        {
+            small.Activations(input, output, target);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void DropoutLayerStaysAddressable()
     {
         CompiledNetwork small = Create("Sample.Small");
