@@ -33,28 +33,8 @@ internal sealed class ConvOperator : Operator
     {
         Layout layout = Compute(node, context.Shapes);
         SpatialGeometry g = layout.Geometry;
-        bool oneDimensional = g.Kernel.Length == 1;
-        int Axis(int[] values, int axis, int oneDimensionalValue) => oneDimensional ? (axis == 0 ? oneDimensionalValue : values[0]) : values[axis];
-        int[] input = layout.Input;
-        int[] spatial = input.Skip(2).ToArray();
-
-        string initializer =
-            "new(" +
-            $"Batch: {input[0]}, InChannels: {input[1]}, InHeight: {Axis(spatial, 0, 1)}, InWidth: {Axis(spatial, 1, 0)}, " +
-            $"OutChannels: {layout.OutChannels}, OutHeight: {Axis(g.Output, 0, 1)}, OutWidth: {Axis(g.Output, 1, 0)}, " +
-            $"KernelHeight: {Axis(g.Kernel, 0, 1)}, KernelWidth: {Axis(g.Kernel, 1, 0)}, " +
-            $"StrideHeight: {Axis(g.Strides, 0, 1)}, StrideWidth: {Axis(g.Strides, 1, 0)}, " +
-            $"DilationHeight: {Axis(g.Dilations, 0, 1)}, DilationWidth: {Axis(g.Dilations, 1, 0)}, " +
-            $"PadTop: {Axis(g.PadBegin, 0, 0)}, PadLeft: {Axis(g.PadBegin, 1, 0)}, Groups: {layout.Groups})";
-        string geometry = context.DeclareStatic($"{CpuEmitContext.Kernels}Conv2DGeometry", node.DisplayName + "Geometry", initializer);
-
-        context.Writer.Line($"{CpuEmitContext.Kernels}Convolution.Conv2D(");
-        context.Writer.Line($"    x: {context.ReadInput(node, 0)},");
-        context.Writer.Line($"    weights: {context.ReadInput(node, 1)},");
-        context.Writer.Line($"    bias: {context.ReadOptionalInput(node, 2)},");
-        context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
-        context.Writer.Line($"    workspace: {context.Workspace($"{CpuEmitContext.Kernels}Convolution.WorkspaceLength({geometry})")},");
-        context.Writer.Line($"    {geometry});");
+        var sizes = new ConvolutionSizes(layout.Input, layout.OutChannels, g.Output, g.Kernel, g.Strides, g.Dilations, g.PadBegin, layout.Groups);
+        ConvolutionEmitter.Emit(node, context, "Convolution", "Conv2D", "Conv2DGeometry", sizes);
     }
 
     private static Layout Compute(Node node, ShapeContext context)

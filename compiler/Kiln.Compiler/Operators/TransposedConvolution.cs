@@ -36,38 +36,8 @@ internal sealed class ConvTransposeOperator : Operator
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
         Layout layout = Compute(node, context.Shapes);
-        bool oneDimensional = layout.Kernel.Length == 1;
-        int Axis(int[] values, int axis, int oneDimensionalValue)
-        {
-            if (!oneDimensional)
-            {
-                return values[axis];
-            }
-
-            // A 1-D value becomes the width, and the height takes the given neutral value.
-            return axis == 0 ? oneDimensionalValue : values[0];
-        }
-
-        int[] input = layout.Input;
-        int[] spatial = input.Skip(2).ToArray();
-
-        string initializer =
-            "new(" +
-            $"Batch: {input[0]}, InChannels: {input[1]}, InHeight: {Axis(spatial, 0, 1)}, InWidth: {Axis(spatial, 1, 0)}, " +
-            $"OutChannels: {layout.OutChannels}, OutHeight: {Axis(layout.Output, 0, 1)}, OutWidth: {Axis(layout.Output, 1, 0)}, " +
-            $"KernelHeight: {Axis(layout.Kernel, 0, 1)}, KernelWidth: {Axis(layout.Kernel, 1, 0)}, " +
-            $"StrideHeight: {Axis(layout.Strides, 0, 1)}, StrideWidth: {Axis(layout.Strides, 1, 0)}, " +
-            $"DilationHeight: {Axis(layout.Dilations, 0, 1)}, DilationWidth: {Axis(layout.Dilations, 1, 0)}, " +
-            $"PadTop: {Axis(layout.PadBegin, 0, 0)}, PadLeft: {Axis(layout.PadBegin, 1, 0)}, Groups: {layout.Groups})";
-        string geometry = context.DeclareStatic($"{CpuEmitContext.Kernels}TransposedConv2DGeometry", node.DisplayName + "Geometry", initializer);
-
-        context.Writer.Line($"{CpuEmitContext.Kernels}TransposedConvolution.ConvTranspose2D(");
-        context.Writer.Line($"    x: {context.ReadInput(node, 0)},");
-        context.Writer.Line($"    weights: {context.ReadInput(node, 1)},");
-        context.Writer.Line($"    bias: {context.ReadOptionalInput(node, 2)},");
-        context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
-        context.Writer.Line($"    workspace: {context.Workspace($"{CpuEmitContext.Kernels}TransposedConvolution.WorkspaceLength({geometry})")},");
-        context.Writer.Line($"    {geometry});");
+        var sizes = new ConvolutionSizes(layout.Input, layout.OutChannels, layout.Output, layout.Kernel, layout.Strides, layout.Dilations, layout.PadBegin, layout.Groups);
+        ConvolutionEmitter.Emit(node, context, "TransposedConvolution", "ConvTranspose2D", "TransposedConv2DGeometry", sizes);
     }
 
     private static Layout Compute(Node node, ShapeContext context)
