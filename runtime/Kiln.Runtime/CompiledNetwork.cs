@@ -82,7 +82,7 @@ public abstract class CompiledNetwork : IDisposable
     }
 
     /// <summary>
-    /// Computes <paramref name="layer"/> for a network with several graph inputs: <paramref name="inputs"/> holds one
+    /// Computes <paramref name="layer"/> for a network with several graph inputs: <paramref name="inputs"/> contains one
     /// array per graph input, in the order of <see cref="NetworkDefinition.Inputs"/>, each with the same number of observations.
     /// </summary>
     public Activations Activations(IReadOnlyList<ReadOnlyMemory<float>> inputs, Layer layer, OutputAs outputAs = OutputAs.Channels)

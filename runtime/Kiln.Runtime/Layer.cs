@@ -30,7 +30,7 @@ public sealed class Layer
     /// <summary>The ONNX node name, or <c>node/output</c> for one output of a multi-output node.</summary>
     public string Name { get; }
 
-    /// <summary>Name of the ONNX tensor that holds the layer's values.</summary>
+    /// <summary>Name of the ONNX tensor that contains the layer's values.</summary>
     public string OutputName { get; }
 
     /// <summary>Position in the network's layer table, from 0; graph inputs come first.</summary>
@@ -62,7 +62,7 @@ public sealed class Layer
 
 /// <summary>What the generated code states about one layer; <see cref="NetworkDefinition"/> turns it into a <see cref="Layer"/>.</summary>
 /// <param name="Name">The ONNX node name, or <c>node/output</c>.</param>
-/// <param name="OutputName">The ONNX tensor that holds the values.</param>
+/// <param name="OutputName">The ONNX tensor that contains the values.</param>
 /// <param name="Operator">The ONNX operator, or <c>Input</c>.</param>
 /// <param name="Shape">Static shape for one observation.</param>
 /// <param name="ParameterCount">Learnable values the node reads.</param>

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace Kiln;
 
 /// <summary>
-/// An ONNX model file embedded in an assembly as a manifest resource, read in place: generated code knows
+/// An ONNX model file embedded in an assembly as a manifest resource, read in place: generated code stores
 /// the byte offset of every weight and views it as a span of floats, with no parsing and no copy.
 /// </summary>
 public sealed unsafe class ModelWeights
@@ -31,7 +31,7 @@ public sealed unsafe class ModelWeights
     /// <summary>
     /// Opens the model embedded as <paramref name="resourceName"/> in <paramref name="assembly"/>, once per process.
     /// </summary>
-    /// <param name="assembly">The assembly that holds the generated network class.</param>
+    /// <param name="assembly">The assembly that contains the generated network class.</param>
     /// <param name="resourceName">The manifest resource name Kiln's build targets gave the model.</param>
     /// <param name="expectedLength">The model's length in bytes when it was compiled, to catch a stale resource.</param>
     public static ModelWeights FromManifestResource(Assembly assembly, string resourceName, long expectedLength)

@@ -20,7 +20,7 @@ public sealed class NodeTestConformanceTests(ITestOutputHelper output)
 
         // A claimed test that Kiln refuses at build time, with a diagnostic naming what it does not implement, is listed
         // as a failure in RESULTS.md. Any other failure (a wrong value or shape, a crash, code that does not compile,
-        // a Kiln bug) is a wrong answer, and there must be none.
+        // a Kiln bug) is a wrong result, and there must be none.
         var refused = run.Results.Where(r => r.Outcome == Outcome.Fail && IsBuildTimeRefusal(r.Reason)).ToList();
         var wrong = run.Results.Where(r => r.Outcome == Outcome.Fail && !IsBuildTimeRefusal(r.Reason)).ToList();
         output.WriteLine($"{refused.Count} claimed test(s) refused at build time:");

@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace Kiln.Compiler.Diagnostics;
 
-/// <summary>Every diagnostic Kiln reports, in one place. Messages name the model file and the node, and say what would be accepted.</summary>
+/// <summary>Every diagnostic Kiln reports, in one place. Messages name the model file and the node, and state what would be accepted.</summary>
 internal static class KilnDiagnostics
 {
     private const string Category = "Kiln";

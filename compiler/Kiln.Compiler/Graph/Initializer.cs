@@ -39,7 +39,7 @@ internal sealed class Initializer
 
     public TensorStorage Storage { get; set; } = TensorStorage.Inline;
 
-    /// <summary>The file that holds the values (External), as the model names it, relative to the model's folder.</summary>
+    /// <summary>The file that contains the values (External), as the model names it, relative to the model's folder.</summary>
     public string? ExternalLocation { get; set; }
 
     /// <summary>Byte offset of the values in the model file (Raw, PackedFloats).</summary>

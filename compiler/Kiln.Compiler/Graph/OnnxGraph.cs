@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Kiln.Compiler.Graph;
 
 /// <summary>
-/// A model as the compiler sees it: the main graph's nodes in file order, its initializers (as byte positions),
+/// A model as the compiler represents it: the main graph's nodes in file order, its initializers (as byte positions),
 /// its declared inputs and outputs, and the default-domain opset that fixes each operator's meaning.
 /// </summary>
 internal sealed class OnnxGraph

@@ -1,6 +1,6 @@
 namespace Kiln.Compiler.Graph;
 
-/// <summary>What the compiler knows about one tensor once shapes are inferred.</summary>
+/// <summary>The type, static shape and build-time values of one tensor once shapes are inferred.</summary>
 internal sealed class TensorInfo
 {
     public TensorInfo(string name, ElementType type, int[] shape)

@@ -8,7 +8,7 @@ using Kiln.Compiler.Plan;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// What an operator's CPU emitter sees: the writer, the shapes, and the C# expression for every tensor
+/// The state an operator's CPU emitter works with: the writer, the shapes, and the C# expression for every tensor
 /// (the graph input, a weight property, or a planned slice of the arena).
 /// </summary>
 internal sealed class CpuEmitContext

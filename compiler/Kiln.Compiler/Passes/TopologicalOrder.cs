@@ -7,7 +7,7 @@ namespace Kiln.Compiler.Passes;
 
 /// <summary>
 /// Orders the nodes so that every tensor is produced before it is read, keeping file order where the graph
-/// allows it; reports tensors that nobody produces, duplicate producers and cycles.
+/// allows it; reports tensors that no node produces, duplicate producers and cycles.
 /// </summary>
 internal static class TopologicalOrder
 {

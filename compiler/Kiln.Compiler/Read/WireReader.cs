@@ -15,7 +15,7 @@ internal enum WireType
 }
 
 /// <summary>
-/// A forward protobuf reader over a seekable stream that knows the byte position of every field. Large
+/// A forward protobuf reader over a seekable stream that tracks the byte position of every field. Large
 /// length-delimited fields (weights) are skipped by seeking, so their bytes are never read into memory;
 /// small messages are read into arrays and parsed by the classes protoc generated from <c>onnx.proto</c>.
 /// </summary>

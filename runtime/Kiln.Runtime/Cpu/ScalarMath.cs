@@ -84,9 +84,9 @@ internal static class ScalarMath
             TOperator.Apply(a.GetElement(6), b.GetElement(6)), TOperator.Apply(a.GetElement(7), b.GetElement(7)));
 
     /// <summary>
-    /// Applies the Vector256 form of <typeparamref name="TOperator"/> to one element. It serves as the scalar form of
-    /// functions whose vectorized formula (Vector256.Exp, Vector256.Log, …) may round differently from MathF, so that
-    /// a value gets the same result whether it falls in a full vector or in the tail of a span.
+    /// Applies the Vector256 form of <typeparamref name="TOperator"/> to one element. It is the scalar form of
+    /// functions whose vectorized formula (Vector256.Exp, Vector256.Log, …) may round differently from MathF. So a
+    /// value gets the same result whether it falls in a full vector or in the tail of a span.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float ThroughVector<TOperator>(float x)
