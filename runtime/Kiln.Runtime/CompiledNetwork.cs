@@ -84,6 +84,7 @@ public abstract class CompiledNetwork : IDisposable
     /// <summary>
     /// Computes <paramref name="layer"/> for a network with several graph inputs: <paramref name="inputs"/> contains one
     /// array per graph input, in the order of <see cref="NetworkDefinition.Inputs"/>, each with the same number of observations.
+    /// A network without graph inputs takes an empty list and computes one observation.
     /// </summary>
     public Activations Activations(IReadOnlyList<ReadOnlyMemory<float>> inputs, Layer layer, OutputAs outputAs = OutputAs.Channels)
     {
@@ -97,7 +98,8 @@ public abstract class CompiledNetwork : IDisposable
                 nameof(inputs));
         }
 
-        int observations = -1;
+        // A network whose target depends on no graph input (a constant layer) computes one observation.
+        int observations = declared.Count == 0 ? 1 : -1;
         for (int i = 0; i < inputs.Count; i++)
         {
             int count = CountObservations(inputs[i].Length, declared[i].Length, inputIndex: i);

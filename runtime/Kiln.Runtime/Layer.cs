@@ -17,6 +17,7 @@ public sealed class Layer
         ParameterCount = definition.ParameterCount;
         Step = definition.Step;
         ArenaOffset = definition.ArenaOffset;
+        ElementType = definition.ElementType;
 
         long elements = 1;
         foreach (int dimension in definition.Shape)
@@ -45,6 +46,12 @@ public sealed class Layer
     /// <summary>Number of learnable values (weights and biases) the producing node reads.</summary>
     public long ParameterCount { get; }
 
+    /// <summary>
+    /// The ONNX element type of the layer, such as <c>float</c>, <c>int64</c> or <c>bool</c>. Kiln computes in single
+    /// precision and returns every layer as float32 values: integers are exact up to 2^24, bool is 1 or 0.
+    /// </summary>
+    public string ElementType { get; }
+
     /// <summary>Number of values of the layer for one observation.</summary>
     public int ElementCount { get; }
 
@@ -68,4 +75,5 @@ public sealed class Layer
 /// <param name="ParameterCount">Learnable values the node reads.</param>
 /// <param name="Step">Last compute step to run before the values are ready; -1 for a graph input.</param>
 /// <param name="ArenaOffset">Offset of the values in the arena, in floats; for a graph input, its offset among one observation's inputs.</param>
-public sealed record LayerDefinition(string Name, string OutputName, string Operator, int[] Shape, long ParameterCount, int Step, int ArenaOffset);
+/// <param name="ElementType">The ONNX element type, held as float32 values whatever it is.</param>
+public sealed record LayerDefinition(string Name, string OutputName, string Operator, int[] Shape, long ParameterCount, int Step, int ArenaOffset, string ElementType = "float");

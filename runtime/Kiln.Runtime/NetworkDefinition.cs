@@ -61,7 +61,8 @@ public sealed class NetworkDefinition
     public int InputLength { get; }
 
     /// <summary>The inputs as text for messages, such as <c>data: 1×3×32×32</c>.</summary>
-    internal string DescribeInputs() => string.Join(", ", Inputs.Select(input => $"{input.Name}: {string.Join("×", input.Shape)}"));
+    internal string DescribeInputs() =>
+        Inputs.Count == 0 ? "none" : string.Join(", ", Inputs.Select(input => $"{input.Name}: {string.Join("×", input.Shape)}"));
 
     /// <summary>Floats of working memory one observation needs.</summary>
     public int ArenaLength { get; }
@@ -79,7 +80,11 @@ public sealed class NetworkDefinition
 /// <summary>One graph input: its name and its static shape for one observation.</summary>
 /// <param name="Name">The ONNX input name.</param>
 /// <param name="Shape">Static shape for one observation, in ONNX order.</param>
-public sealed record InputDefinition(string Name, int[] Shape)
+/// <param name="ElementType">
+/// The ONNX element type, such as <c>float</c> or <c>int64</c>. Every input is passed as float32 values, which hold
+/// integers exactly up to 2^24 and bool as 1 or 0.
+/// </param>
+public sealed record InputDefinition(string Name, int[] Shape, string ElementType = "float")
 {
     /// <summary>Values of the input for one observation.</summary>
     public int Length

@@ -36,7 +36,8 @@ internal static class ResultsReport
         }
 
         text.AppendLine();
-        text.AppendLine("All other inputs, such as Clip's min and max, stay run-time inputs, and a compiled network takes float32 inputs only.");
+        text.AppendLine("All other inputs, such as Clip's min and max, stay run-time inputs. A compiled network takes every input as float32 values " +
+            "(integers exact up to 2^24, bool as 1 or 0), so integer and bool inputs are converted to float32 before they are passed.");
         text.AppendLine();
 
         AppendTotals(text, run);

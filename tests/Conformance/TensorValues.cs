@@ -16,19 +16,10 @@ internal static class TensorValues
         Enum.IsDefined(typeof(DataType), dataType) ? ((DataType)dataType).ToString().ToUpperInvariant() : $"data type {dataType}";
 
     /// <summary>
-    /// The values of a float32 tensor. Throws <see cref="NotSupportedException"/> for any other element type,
-    /// because a compiled network takes float32 inputs only.
+    /// The values of a numeric or bool tensor as float32, the form in which a compiled network takes every input
+    /// (integers are exact up to 2^24, bool is 1 or 0, double is rounded).
     /// </summary>
-    public static float[] ReadFloats(TensorProto tensor)
-    {
-        if (tensor.DataType != (int)DataType.Float)
-        {
-            throw new NotSupportedException(
-                $"the input '{tensor.Name}' has the element type {TypeName(tensor.DataType)}, but compiled networks take float32 inputs only");
-        }
-
-        return ReadNumbers(tensor).Select(value => (float)value).ToArray();
-    }
+    public static float[] ReadFloats(TensorProto tensor) => ReadNumbers(tensor).Select(value => (float)value).ToArray();
 
     /// <summary>
     /// The values of a numeric or bool tensor as doubles, which hold every float32, float16, int32 and bool value

@@ -60,7 +60,7 @@ internal static class KilnDiagnostics
     public static readonly DiagnosticDescriptor UnsupportedInputs = Error(
         "KLN0011",
         "Unsupported network inputs",
-        "The model '{0}' {1}, but Kiln compiles networks whose graph inputs are float32 tensors, at least one of which the target layer reads.");
+        "The model '{0}' {1}, but Kiln compiles networks whose graph inputs are tensors of numbers or bools with a static, nonzero shape.");
 
     public static readonly DiagnosticDescriptor NestedClass = Error(
         "KLN0012",

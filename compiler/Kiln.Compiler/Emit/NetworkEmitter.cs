@@ -90,7 +90,7 @@ internal static class NetworkEmitter
         writer.Line("    [");
         foreach (GraphInput input in model.Inputs)
         {
-            writer.Line($"        new({Literals.String(input.Name)}, {Literals.IntArray(model.Shapes.Tensor(input.Name).Shape)}),");
+            writer.Line($"        new({Literals.String(input.Name)}, {Literals.IntArray(model.Shapes.Tensor(input.Name).Shape)}{ElementTypeArgument(input.Type)}),");
         }
 
         writer.Line("    ],");
@@ -102,7 +102,7 @@ internal static class NetworkEmitter
         foreach (LayerModel layer in model.Layers)
         {
             writer.Line($"        new({Literals.String(layer.Name)}, {Literals.String(layer.OutputName)}, {Literals.String(layer.Operator)}, " +
-                $"{Literals.IntArray(layer.Shape)}, {Literals.Int(layer.ParameterCount)}, {Literals.Int(layer.Step)}, {Literals.Int(layer.ArenaOffset)}),");
+                $"{Literals.IntArray(layer.Shape)}, {Literals.Int(layer.ParameterCount)}, {Literals.Int(layer.Step)}, {Literals.Int(layer.ArenaOffset)}{ElementTypeArgument(layer.Type)}),");
         }
 
         writer.Line("    ]);");
@@ -210,6 +210,10 @@ internal static class NetworkEmitter
         string producer = graph.Producer.Length > 0 ? $"producer {graph.Producer}, " : string.Empty;
         return $"{producer}IR version {Literals.Int(graph.IrVersion)}, opset {Literals.Int(graph.Opset)}";
     }
+
+    /// <summary>The element type argument of an input or layer definition; omitted for float, the default.</summary>
+    private static string ElementTypeArgument(ElementType type) =>
+        type == ElementType.Float ? string.Empty : $", ElementType: {Literals.String(ElementTypes.Name(type))}";
 
     private static string Shape(int[] shape) => shape.Length == 0 ? "scalar" : string.Join("×", shape);
 

@@ -96,10 +96,40 @@ internal static class NetworkCompiler
             steps.Add(new Step(steps.Count, node, operators[node], arenaInputs, outputs));
         }
 
+        AddConstantTargets(targets, shapes, Resolve, aliases, stepOf, inputNames, steps);
         MemoryPlan plan = MemoryPlanner.Plan(steps, shapes);
         List<LayerModel> layers = DescribeLayers(nodes, shapes, inputs, Resolve, stepOf, plan);
         List<WeightModel> weights = NameWeights(graph, steps);
         return new NetworkModel(request, graph, shapes, inputs, steps, layers, plan, weights);
+    }
+
+    /// <summary>
+    /// Gives each target whose values are known at build time (a Constant, a folded Shape, an initializer) a step that
+    /// writes them into the arena, so that such a layer can be returned like any other.
+    /// </summary>
+    private static void AddConstantTargets(List<string> targets, ShapeContext shapes, Func<string, string> resolve, Dictionary<string, string> aliases, Dictionary<string, int> stepOf, HashSet<string> inputNames, List<Step> steps)
+    {
+        foreach (string target in targets.Distinct())
+        {
+            string source = resolve(target);
+            if (stepOf.ContainsKey(source) || inputNames.Contains(source))
+            {
+                continue;
+            }
+
+            if (!shapes.Tensors.TryGetValue(source, out TensorInfo? constant))
+            {
+                throw new CompilationError(KilnDiagnostics.InvalidModel, shapes.Graph.FileName, $"the output '{target}' is neither a graph input, an initializer nor the output of a node");
+            }
+
+            // The written copy gets its own tensor name, because the constant's name stays bound to its values.
+            string copy = source + ConstantTargetOperator.CopySuffix;
+            shapes.Tensors[copy] = new TensorInfo(copy, constant.Type, constant.Shape) { IntegerValues = constant.IntegerValues };
+            var node = new Node(-1, string.Empty, ConstantTargetOperator.Instance.OpType, string.Empty, new List<string> { source }, new List<string> { copy }, new Dictionary<string, Read.Onnx.AttributeProto>());
+            aliases[target] = copy;
+            stepOf[copy] = steps.Count;
+            steps.Add(new Step(steps.Count, node, ConstantTargetOperator.Instance, new List<string>(), new List<string> { copy }));
+        }
     }
 
     private static OnnxGraph ReadModel(string path, CancellationToken cancellationToken)
@@ -203,13 +233,9 @@ internal static class NetworkCompiler
     /// </summary>
     private static List<GraphInput> BindInputs(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes)
     {
+        // A target that depends on no graph input is a constant; the network then takes no inputs.
         var read = new HashSet<string>(nodes.SelectMany(n => n.Inputs).Concat(targets));
         var declared = graph.DeclaredInputs.Where(i => !graph.Initializers.ContainsKey(i.Name) && read.Contains(i.Name)).ToList();
-        if (declared.Count == 0)
-        {
-            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, "has no graph input that the target layer depends on");
-        }
-
         var inputs = new List<GraphInput>();
         int offset = 0;
         foreach (ValueInfo input in declared)
@@ -217,7 +243,7 @@ internal static class NetworkCompiler
             int[] shape = BindShape(graph, input);
             shapes.Tensors[input.Name] = new TensorInfo(input.Name, input.Type, shape);
             int length = checked(shape.Aggregate(1, (p, d) => p * d));
-            inputs.Add(new GraphInput(input.Name, offset, length));
+            inputs.Add(new GraphInput(input.Name, offset, length, input.Type));
             offset = checked(offset + length);
         }
 
@@ -226,10 +252,9 @@ internal static class NetworkCompiler
 
     private static int[] BindShape(OnnxGraph graph, ValueInfo input)
     {
-        if (input.Type != ElementType.Float)
+        if (!ElementTypes.IsNumeric(input.Type))
         {
-            string type = input.Type == ElementType.Undefined ? "a sequence, map or optional value, not a tensor" : $"of type {ElementTypes.Name(input.Type)}";
-            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' {type}");
+            throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' {ShapeContext.DescribeType(input.Type)}");
         }
 
         if (input.Dims is null)
@@ -300,7 +325,7 @@ internal static class NetworkCompiler
         var inputOffsets = inputs.ToDictionary(input => input.Name, input => input.Offset);
         foreach (GraphInput input in inputs)
         {
-            layers.Add(new LayerModel(input.Name, input.Name, "Input", shapes.Tensor(input.Name).Shape, 0, -1, input.Offset, Unique(input.Name)));
+            layers.Add(new LayerModel(input.Name, input.Name, "Input", shapes.Tensor(input.Name).Shape, 0, -1, input.Offset, Unique(input.Name), input.Type));
         }
 
         foreach (Node node in nodes)
@@ -328,7 +353,8 @@ internal static class NetworkCompiler
                     continue;
                 }
 
-                layers.Add(new LayerModel(name, output, node.OpType, shapes.Tensor(output).Shape, shapes.ParameterCount(node), step, offset, Unique(name)));
+                TensorInfo tensor = shapes.Tensor(output);
+                layers.Add(new LayerModel(name, output, node.OpType, tensor.Shape, shapes.ParameterCount(node), step, offset, Unique(name), tensor.Type));
             }
         }
 

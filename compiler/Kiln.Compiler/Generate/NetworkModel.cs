@@ -39,10 +39,10 @@ internal sealed class NetworkModel
 }
 
 /// <summary>One row of the layer table, with the C# name of its constant.</summary>
-internal sealed record LayerModel(string Name, string OutputName, string Operator, int[] Shape, long ParameterCount, int Step, int ArenaOffset, string Identifier);
+internal sealed record LayerModel(string Name, string OutputName, string Operator, int[] Shape, long ParameterCount, int Step, int ArenaOffset, string Identifier, ElementType Type);
 
 /// <summary>One float initializer that the generated code reads, and the C# name it gets.</summary>
 internal sealed record WeightModel(Initializer Initializer, string Identifier);
 
 /// <summary>A graph input and its offset among one observation's inputs, which the runtime packs one after another.</summary>
-internal sealed record GraphInput(string Name, int Offset, int Length);
+internal sealed record GraphInput(string Name, int Offset, int Length, ElementType Type);

@@ -38,4 +38,16 @@ internal static class ElementTypes
     };
 
     public static string Name(ElementType type) => type.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// True for the types Kiln computes with: numbers and bool. Every such tensor is held as float32 at run time,
+    /// which keeps integers exact up to 2^24 and bool as 1 or 0; strings and complex numbers have no float form.
+    /// </summary>
+    public static bool IsNumeric(ElementType type) => type is not (ElementType.Undefined or ElementType.String or ElementType.Complex64 or ElementType.Complex128);
+
+    /// <summary>True for the floating-point types: float32, and float16, bfloat16 and double, which Kiln computes in float32.</summary>
+    public static bool IsFloatingPoint(ElementType type) => type is ElementType.Float or ElementType.Float16 or ElementType.BFloat16 or ElementType.Double;
+
+    /// <summary>True for the signed and unsigned integer types, whose division truncates and whose casts drop fractions.</summary>
+    public static bool IsInteger(ElementType type) => IsNumeric(type) && !IsFloatingPoint(type) && type != ElementType.Bool;
 }

@@ -64,7 +64,7 @@ internal sealed class ClipOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         if (context.Opset >= 11)
         {
             CheckBound(node, context, 1, "lower bound");
@@ -76,7 +76,7 @@ internal sealed class ClipOperator : Operator
             _ = node.GetFloat(context, "max", float.MaxValue);
         }
 
-        context.SetOutput(node, 0, ElementType.Float, x.Shape);
+        context.SetOutput(node, 0, x.Type, x.Shape);
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context)
@@ -116,7 +116,7 @@ internal sealed class ClipOperator : Operator
             return;
         }
 
-        TensorInfo bound = context.FloatInput(node, position);
+        TensorInfo bound = context.NumericInput(node, position);
         if (bound.ElementCount != 1)
         {
             throw context.Error(node, $"input {position} ('{bound.Name}') gives the {purpose} and must contain one value, but its shape is {bound.ShapeText}");
@@ -130,7 +130,7 @@ internal sealed class ClipOperator : Operator
 /// </summary>
 internal sealed class PReluOperator : Operator
 {
-    private static readonly BinaryOperator Emitter = new BinaryOperator("PRelu", "PReluOperator");
+    private static readonly BinaryOperator Emitter = BinaryOperator.Arithmetic("PRelu", "PReluOperator");
 
     public PReluOperator()
         : base("PRelu", 7, 17)

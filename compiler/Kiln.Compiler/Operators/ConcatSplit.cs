@@ -14,12 +14,12 @@ internal sealed class ConcatOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo first = context.FloatInput(node, 0);
+        TensorInfo first = context.NumericInput(node, 0);
         int axis = NormalizeAxis(node, context, first.Shape.Length);
         int[] shape = (int[])first.Shape.Clone();
         for (int i = 1; i < node.Inputs.Count; i++)
         {
-            TensorInfo next = context.FloatInput(node, i);
+            TensorInfo next = context.NumericInput(node, i);
             bool fits = next.Shape.Length == shape.Length && next.Shape.Where((d, a) => a != axis && d != shape[a]).Count() == 0;
             if (!fits)
             {
@@ -29,7 +29,7 @@ internal sealed class ConcatOperator : Operator
             shape[axis] += next.Shape[axis];
         }
 
-        context.SetOutput(node, 0, ElementType.Float, shape);
+        context.SetOutput(node, 0, first.Type, shape);
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context) => $"axis {node.GetInt(context, "axis", 0)}";
@@ -78,13 +78,13 @@ internal sealed class SplitOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         (int axis, int[] sizes) = Compute(node, context, x.Shape);
         for (int i = 0; i < sizes.Length; i++)
         {
             int[] shape = (int[])x.Shape.Clone();
             shape[axis] = sizes[i];
-            context.SetOutput(node, i, ElementType.Float, shape);
+            context.SetOutput(node, i, x.Type, shape);
         }
     }
 

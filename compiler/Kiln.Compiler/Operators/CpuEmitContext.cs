@@ -49,8 +49,30 @@ internal sealed class CpuEmitContext
             return weight;
         }
 
+        if (!_plan.Offsets.ContainsKey(name) && Shapes.Tensor(name).IntegerValues is long[] values)
+        {
+            return ConstantValues(name, values);
+        }
+
         return Slice(name);
     }
+
+    /// <summary>
+    /// A static array holding a constant integer or bool tensor as floats, the form every tensor has at run time,
+    /// for the steps that read it as data (Gather's indices, Where's condition, an integer Clip bound).
+    /// </summary>
+    public string ConstantValues(string name, long[] values)
+    {
+        if (!_constants.TryGetValue(name, out string? field))
+        {
+            field = DeclareStatic("float[]", name + "Values", "[" + string.Join(", ", values.Select(value => Literals.Float(value))) + "]");
+            _constants[name] = field;
+        }
+
+        return field;
+    }
+
+    private readonly Dictionary<string, string> _constants = new Dictionary<string, string>();
 
     public string ReadInput(Node node, int position) => Read(node.Inputs[position]);
 

@@ -17,7 +17,7 @@ internal sealed class DepthToSpaceOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         if (x.Shape.Length != 4)
         {
             throw context.Error(node, $"the input has shape {x.ShapeText}, but {OpType} needs N×C×H×W");
@@ -33,7 +33,7 @@ internal sealed class DepthToSpaceOperator : Operator
                 throw context.Error(node, $"the input has {c} channels, which blocksize {b} does not divide into {b}×{b} blocks");
             }
 
-            context.SetOutput(node, 0, ElementType.Float, new[] { n, c / (b * b), h * b, w * b });
+            context.SetOutput(node, 0, x.Type, new[] { n, c / (b * b), h * b, w * b });
             return;
         }
 
@@ -42,7 +42,7 @@ internal sealed class DepthToSpaceOperator : Operator
             throw context.Error(node, $"the input's height {h} and width {w} must be multiples of blocksize {b}");
         }
 
-        context.SetOutput(node, 0, ElementType.Float, new[] { n, c * b * b, h / b, w / b });
+        context.SetOutput(node, 0, x.Type, new[] { n, c * b * b, h / b, w / b });
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context) =>

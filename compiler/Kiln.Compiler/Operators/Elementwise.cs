@@ -5,35 +5,48 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// Add, Sub, Mul and Div with multidirectional broadcasting (opsets 7–17; before opset 7 broadcasting needed an attribute).
-/// Equal shapes run a flat SIMD loop; other shapes pass per-axis strides, 0 on broadcast axes.
+/// Add, Sub, Mul, Div, Pow and the comparisons Equal, Greater and Less, with multidirectional broadcasting (opsets
+/// 7–17; before opset 7 broadcasting needed an attribute). Equal shapes run a flat SIMD loop; other shapes pass per-axis
+/// strides, 0 on broadcast axes. Integer tensors are held as float32, so only Div needs its own integer form.
 /// </summary>
 internal sealed class BinaryOperator : Operator
 {
     private readonly string _kernelOperator;
+    private readonly bool _comparison;
 
-    public BinaryOperator(string opType, string kernelOperator)
+    private BinaryOperator(string opType, string kernelOperator, bool comparison)
         : base(opType, 7, 17)
     {
         _kernelOperator = kernelOperator;
+        _comparison = comparison;
     }
+
+    /// <summary>An arithmetic operator, whose output has the element type of its first input.</summary>
+    public static BinaryOperator Arithmetic(string opType, string kernelOperator) => new BinaryOperator(opType, kernelOperator, comparison: false);
+
+    /// <summary>A comparison, whose output is bool (held as 1 and 0).</summary>
+    public static BinaryOperator Comparison(string opType, string kernelOperator) => new BinaryOperator(opType, kernelOperator, comparison: true);
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo a = context.FloatInput(node, 0);
-        TensorInfo b = context.FloatInput(node, 1);
+        TensorInfo a = context.NumericInput(node, 0);
+        TensorInfo b = context.NumericInput(node, 1);
         int[] shape = Broadcasting.Shape(a.Shape, b.Shape)
             ?? throw context.Error(node, $"the input shapes {a.ShapeText} and {b.ShapeText} do not broadcast");
-        context.SetOutput(node, 0, ElementType.Float, shape);
+        context.SetOutput(node, 0, _comparison ? ElementType.Bool : a.Type, shape);
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        int[] a = context.Shapes.Input(node, 0).Shape;
+        TensorInfo first = context.Shapes.Input(node, 0);
+        int[] a = first.Shape;
         int[] b = context.Shapes.Input(node, 1).Shape;
         int[] y = context.Shapes.Tensor(node.Outputs[0]).Shape;
         string kernel = $"{CpuEmitContext.Kernels}Elementwise";
-        string op = $"{CpuEmitContext.Kernels}{_kernelOperator}";
+
+        // ONNX Div on integers truncates toward zero.
+        string kernelOperator = OpType == "Div" && ElementTypes.IsInteger(first.Type) ? "TruncatedDivideOperator" : _kernelOperator;
+        string op = $"{CpuEmitContext.Kernels}{kernelOperator}";
         if (a.SequenceEqual(b))
         {
             context.Writer.Line($"{kernel}.Binary<{op}>({context.ReadInput(node, 0)}, {context.ReadInput(node, 1)}, {context.WriteOutput(node, 0)});");

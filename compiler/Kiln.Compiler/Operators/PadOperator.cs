@@ -18,10 +18,10 @@ internal sealed class PadOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         if (context.Opset >= 11 && node.OptionalInput(2) is not null)
         {
-            TensorInfo value = context.FloatInput(node, 2);
+            TensorInfo value = context.NumericInput(node, 2);
             if (value.ElementCount != 1)
             {
                 throw context.Error(node, $"the constant value has shape {value.ShapeText}, but it must be a scalar or hold one element");
@@ -29,7 +29,7 @@ internal sealed class PadOperator : Operator
         }
 
         Mode(node, context);
-        context.SetOutput(node, 0, ElementType.Float, OutputShape(node, context, x.Shape, Pads(node, context, x.Shape.Length)));
+        context.SetOutput(node, 0, x.Type, OutputShape(node, context, x.Shape, Pads(node, context, x.Shape.Length)));
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context)

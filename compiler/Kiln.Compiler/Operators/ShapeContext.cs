@@ -43,17 +43,36 @@ internal sealed class ShapeContext
         return name is null ? null : Tensors[name];
     }
 
-    /// <summary>The node's input at <paramref name="position"/> as a float tensor; other element types are an error.</summary>
+    /// <summary>
+    /// The node's input at <paramref name="position"/> as a floating-point tensor. Float16, bfloat16 and double inputs are
+    /// accepted and computed in float32, Kiln's one arithmetic; integer and bool inputs are an error.
+    /// </summary>
     public TensorInfo FloatInput(Node node, int position)
     {
         TensorInfo input = Input(node, position);
-        if (input.Type != ElementType.Float)
+        if (!ElementTypes.IsFloatingPoint(input.Type))
         {
-            throw Error(node, $"input {position} ('{input.Name}') is {ElementTypes.Name(input.Type)}, but Kiln computes this operator on float32 tensors only");
+            throw Error(node, $"input {position} ('{input.Name}') is {ElementTypes.Name(input.Type)}, but Kiln computes this operator on floating-point tensors only");
         }
 
         return input;
     }
+
+    /// <summary>The node's input at <paramref name="position"/> as a tensor of numbers or bools, which Kiln holds as float32.</summary>
+    public TensorInfo NumericInput(Node node, int position)
+    {
+        TensorInfo input = Input(node, position);
+        if (!ElementTypes.IsNumeric(input.Type))
+        {
+            throw Error(node, $"input {position} ('{input.Name}') is {DescribeType(input.Type)}, but Kiln computes on tensors of numbers and bools only");
+        }
+
+        return input;
+    }
+
+    /// <summary>An element type for messages: its ONNX name, or what it is when it has none.</summary>
+    public static string DescribeType(ElementType type) =>
+        type == ElementType.Undefined ? "a sequence, map or optional value, not a tensor" : $"of type {ElementTypes.Name(type)}";
 
     /// <summary>The build-time integer values of the input at <paramref name="position"/>, which must be a constant.</summary>
     public long[] ConstantIntegers(Node node, int position, string purpose)

@@ -27,7 +27,7 @@ internal sealed class ReshapeOperator : Operator
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        context.Shapes.FloatInput(node, 0);
+        context.Shapes.NumericInput(node, 0);
         context.Writer.Line($"{context.ReadInput(node, 0)}.CopyTo({context.WriteOutput(node, 0)});");
     }
 

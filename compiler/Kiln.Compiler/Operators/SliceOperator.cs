@@ -18,8 +18,8 @@ internal sealed class SliceOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
-        context.SetOutput(node, 0, ElementType.Float, Compute(node, context, x.Shape).Shape);
+        TensorInfo x = context.NumericInput(node, 0);
+        context.SetOutput(node, 0, x.Type, Compute(node, context, x.Shape).Shape);
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context)

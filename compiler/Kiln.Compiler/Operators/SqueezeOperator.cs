@@ -19,9 +19,9 @@ internal sealed class SqueezeOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         int[] shape = IsSqueeze ? SqueezedShape(node, context, x.Shape) : UnsqueezedShape(node, context, x.Shape);
-        context.SetOutput(node, 0, ElementType.Float, shape);
+        context.SetOutput(node, 0, x.Type, shape);
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context)

@@ -16,9 +16,9 @@ internal sealed class TileOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         int[] repeats = Repeats(node, context, x.Shape.Length);
-        context.SetOutput(node, 0, ElementType.Float, x.Shape.Select((dim, axis) => dim * repeats[axis]).ToArray());
+        context.SetOutput(node, 0, x.Type, x.Shape.Select((dim, axis) => dim * repeats[axis]).ToArray());
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context) =>
@@ -59,7 +59,7 @@ internal sealed class ExpandOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         long[] requested = context.ConstantIntegers(node, 1, "target shape");
         if (requested.Any(dim => dim < 0 || dim > int.MaxValue))
         {
@@ -69,7 +69,7 @@ internal sealed class ExpandOperator : Operator
         int[] target = requested.Select(dim => (int)dim).ToArray();
         int[] shape = Broadcasting.Shape(x.Shape, target)
             ?? throw context.Error(node, $"the input shape {x.ShapeText} does not broadcast to {string.Join("×", target)}");
-        context.SetOutput(node, 0, ElementType.Float, shape);
+        context.SetOutput(node, 0, x.Type, shape);
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

@@ -13,9 +13,9 @@ internal sealed class TransposeOperator : Operator
 
     public override void InferShapes(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        TensorInfo x = context.NumericInput(node, 0);
         int[] perm = Permutation(node, context, x.Shape.Length);
-        context.SetOutput(node, 0, ElementType.Float, perm.Select(axis => x.Shape[axis]).ToArray());
+        context.SetOutput(node, 0, x.Type, perm.Select(axis => x.Shape[axis]).ToArray());
     }
 
     public override string DescribeAttributes(Node node, ShapeContext context) =>

@@ -40,11 +40,11 @@ internal sealed class VariadicOperator : Operator
             throw context.Error(node, $"{OpType} needs at least one input, but the node has none");
         }
 
-        TensorInfo first = context.FloatInput(node, 0);
+        TensorInfo first = context.NumericInput(node, 0);
         int[] shape = first.Shape;
         for (int position = 1; position < node.Inputs.Count; position++)
         {
-            TensorInfo input = context.FloatInput(node, position);
+            TensorInfo input = context.NumericInput(node, position);
             if (context.Opset < 8 && !input.Shape.SequenceEqual(first.Shape))
             {
                 throw context.Error(node, $"input {position} has the shape {input.ShapeText} and input 0 has {first.ShapeText}, but before opset 8 all inputs must have the same shape");
@@ -59,7 +59,7 @@ internal sealed class VariadicOperator : Operator
             throw context.Error(node, $"the output has rank {shape.Length}, but Kiln broadcasts tensors of rank {MaxBroadcastRank} at most");
         }
 
-        context.SetOutput(node, 0, ElementType.Float, shape);
+        context.SetOutput(node, 0, first.Type, shape);
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)
