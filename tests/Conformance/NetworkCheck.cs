@@ -41,7 +41,8 @@ internal static class NetworkCheck
                 return $"the compiled network takes the input '{input.Name}', which the model does not declare";
             }
 
-            inputs.Add(TensorValues.ReadFloats(TensorValues.ReadFile(Path.Combine(dataSet, $"input_{position}.pb"))));
+            TensorProto values = TensorValues.ReadFile(Path.Combine(dataSet, $"input_{position}.pb"));
+            inputs.Add(TensorValues.ReadFloats(TensorValues.AsDeclared(values, dataInputs[position].Type.TensorType.ElemType)));
         }
 
         for (int k = 0; k < test.Model.Graph.Output.Count; k++)
@@ -54,7 +55,8 @@ internal static class NetworkCheck
             }
 
             Activations actual = network.Activations(inputs, layer);
-            TensorProto expected = TensorValues.ReadFile(Path.Combine(dataSet, $"output_{k}.pb"));
+            TensorProto expected = TensorValues.AsDeclared(
+                TensorValues.ReadFile(Path.Combine(dataSet, $"output_{k}.pb")), test.Model.Graph.Output[k].Type.TensorType.ElemType);
             string? problem = Compare(actual, expected);
             if (problem is not null)
             {

@@ -22,6 +22,22 @@ internal static class TensorValues
     public static float[] ReadFloats(TensorProto tensor) => ReadNumbers(tensor).Select(value => (float)value).ToArray();
 
     /// <summary>
+    /// The tensor as the model declares it: the node tests store bfloat16 values as their uint16 bit patterns
+    /// (NumPy has no bfloat16), so a uint16 tensor for a bfloat16 input or output is read as bfloat16.
+    /// </summary>
+    public static TensorProto AsDeclared(TensorProto tensor, int declaredType)
+    {
+        if (declaredType != (int)DataType.Bfloat16 || tensor.DataType != (int)DataType.Uint16)
+        {
+            return tensor;
+        }
+
+        TensorProto bfloat16 = tensor.Clone();
+        bfloat16.DataType = (int)DataType.Bfloat16;
+        return bfloat16;
+    }
+
+    /// <summary>
     /// The values of a numeric or bool tensor as doubles, which hold every float32, float16, int32 and bool value
     /// exactly, and int64 values up to 2^53 exactly.
     /// </summary>

@@ -38,4 +38,8 @@ internal sealed class Node
     /// <summary>The input at <paramref name="position"/>, or null when it is absent or omitted with an empty name.</summary>
     public string? OptionalInput(int position) =>
         position < Inputs.Count && Inputs[position].Length > 0 ? Inputs[position] : null;
+
+    /// <summary>The output at <paramref name="position"/>, or null when the model does not ask for it.</summary>
+    public string? OptionalOutput(int position) =>
+        position < Outputs.Count && Outputs[position].Length > 0 ? Outputs[position] : null;
 }

@@ -63,13 +63,15 @@ internal sealed class CpuEmitContext
     /// </summary>
     public string ConstantValues(string name, long[] values)
     {
-        if (!_constants.TryGetValue(name, out string? field))
+        if (!_constants.TryGetValue(name, out string? property))
         {
-            field = DeclareStatic("float[]", name + "Values", "[" + string.Join(", ", values.Select(value => Literals.Float(value))) + "]");
-            _constants[name] = field;
+            // A span over constant data: the compiler stores the values in the assembly, and nothing is allocated.
+            property = UniqueStaticName(name + "Values");
+            StaticFields.Add($"private static global::System.ReadOnlySpan<float> {property} => [{string.Join(", ", values.Select(value => Literals.Float(value)))}];");
+            _constants[name] = property;
         }
 
-        return field;
+        return property;
     }
 
     private readonly Dictionary<string, string> _constants = new Dictionary<string, string>();
@@ -128,15 +130,21 @@ internal sealed class CpuEmitContext
     /// <summary>Declares a static readonly field for a step's constant argument and returns its name.</summary>
     public string DeclareStatic(string type, string name, string initializer)
     {
-        string field = Literals.Identifier(name);
-        string candidate = field;
+        string field = UniqueStaticName(name);
+        StaticFields.Add($"private static readonly {type} {field} = {initializer};");
+        return field;
+    }
+
+    private string UniqueStaticName(string name)
+    {
+        string identifier = Literals.Identifier(name);
+        string candidate = identifier;
         for (int suffix = 2; _staticNames.Contains(candidate); suffix++)
         {
-            candidate = field + "_" + Literals.Int(suffix);
+            candidate = identifier + "_" + Literals.Int(suffix);
         }
 
         _staticNames.Add(candidate);
-        StaticFields.Add($"private static readonly {type} {candidate} = {initializer};");
         return candidate;
     }
 

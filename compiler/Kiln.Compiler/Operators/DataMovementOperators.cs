@@ -18,5 +18,10 @@ internal static class DataMovementOperators
         new DepthToSpaceOperator("SpaceToDepth"),
         ResizeOperator.Resize(),
         ResizeOperator.Upsample(),
+        new GatherOperator(),
+        new WhereOperator(),
+        new CastOperator(),
+        new ShapeOperator(),
+        new ConstantOfShapeOperator(),
     };
 }

@@ -20,6 +20,8 @@ internal static class ReductionOperators
         new ReduceOperator("ReduceSumSquare", "SumSquare"),
         new ReduceOperator("ReduceLogSum", "LogSum"),
         new ReduceOperator("ReduceLogSumExp", "LogSumExp"),
+        ArgExtremumOperator.ArgMax(),
+        ArgExtremumOperator.ArgMin(),
         new InstanceNormalizationOperator(),
         new LayerNormalizationOperator(),
         new MeanVarianceNormalizationOperator(),

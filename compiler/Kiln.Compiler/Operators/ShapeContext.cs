@@ -12,6 +12,9 @@ internal sealed class ShapeContext
     /// <summary>Largest element count of one tensor; keeps arena offsets within int range.</summary>
     public const long MaxElements = int.MaxValue / 4;
 
+    /// <summary>Largest integer tensor whose values an operator keeps at build time, for the shape folding pass.</summary>
+    public const long MaxFoldedElements = 1 << 16;
+
     public ShapeContext(OnnxGraph graph)
     {
         Graph = graph;

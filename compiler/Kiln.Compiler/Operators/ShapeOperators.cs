@@ -104,7 +104,8 @@ internal sealed class ReshapeOperator : Operator
 }
 
 /// <summary>
-/// Identity and inference-mode Dropout: no code; the output names the input's values. Dropout is claimed from
+/// Identity and inference-mode Dropout: no code; the output names the input's values, and Dropout's optional mask is a
+/// constant, all true. Dropout is claimed from
 /// opset 7, because before that its <c>is_test</c> attribute defaulted to training mode.
 /// </summary>
 internal sealed class PassthroughOperator : Operator
@@ -119,10 +120,6 @@ internal sealed class PassthroughOperator : Operator
     public override void InferShapes(Node node, ShapeContext context)
     {
         TensorInfo x = context.Input(node, 0);
-        if (OpType == "Dropout" && node.Outputs.Count > 1 && node.Outputs[1].Length > 0)
-        {
-            throw context.Error(node, "the mask output is requested, but Kiln compiles inference, where Dropout passes its input through and has no mask");
-        }
 
         // From opset 12, training_mode is an input; only a constant false keeps Dropout a pass-through.
         if (OpType == "Dropout" && node.OptionalInput(2) is not null)
@@ -135,6 +132,17 @@ internal sealed class PassthroughOperator : Operator
         }
 
         context.SetOutput(node, 0, x.Type, x.Shape, x.IntegerValues);
+
+        // In inference no value is dropped, so the mask is a constant: all true.
+        if (OpType == "Dropout" && node.OptionalOutput(1) is not null)
+        {
+            if (x.ElementCount > ShapeContext.MaxFoldedElements)
+            {
+                throw context.Error(node, $"the mask output is requested for {x.ElementCount} values, but Kiln gives the mask, a constant in inference, for {ShapeContext.MaxFoldedElements} values at most");
+            }
+
+            context.SetOutput(node, 1, ElementType.Bool, x.Shape, Enumerable.Repeat(1L, x.ElementCount).ToArray());
+        }
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

@@ -57,7 +57,8 @@ internal static class ShapeFolding
         return true;
     }
 
-    private static (long[], int[])? FoldShape(Node node, ShapeContext context)
+    /// <summary>The dimensions Shape gives for its input: all of them, or the range of axes that start and end select.</summary>
+    internal static (long[], int[])? FoldShape(Node node, ShapeContext context)
     {
         string? input = node.OptionalInput(0);
         if (input is null || !context.Tensors.TryGetValue(input, out TensorInfo? tensor))

@@ -1,0 +1,71 @@
+using System.Linq;
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// ArgMax and ArgMin, opsets 1–17: the index of the largest or smallest value along <c>axis</c> (default 0;
+/// negative from opset 11), with <c>keepdims</c> (default 1) and, from opset 12, <c>select_last_index</c> for ties.
+/// The output is int64, held as floats.
+/// </summary>
+internal sealed class ArgExtremumOperator : Operator
+{
+    private readonly string _kernel;
+
+    private ArgExtremumOperator(string opType, string kernel)
+        : base(opType, 1, 17)
+    {
+        _kernel = kernel;
+    }
+
+    public static ArgExtremumOperator ArgMax() => new ArgExtremumOperator("ArgMax", "ArgMax");
+
+    public static ArgExtremumOperator ArgMin() => new ArgExtremumOperator("ArgMin", "ArgMin");
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.NumericInput(node, 0);
+        int axis = Axis(node, context, x.Shape.Length);
+        if (x.Shape[axis] == 0)
+        {
+            throw context.Error(node, $"axis {axis} has size 0, so there is no {(OpType == "ArgMax" ? "largest" : "smallest")} value to index");
+        }
+
+        bool keepDims = node.GetInt(context, "keepdims", 1) != 0;
+        int[] shape = keepDims
+            ? x.Shape.Select((dim, i) => i == axis ? 1 : dim).ToArray()
+            : x.Shape.Where((_, i) => i != axis).ToArray();
+        context.SetOutput(node, 0, ElementType.Int64, shape);
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context)
+    {
+        int axis = Axis(node, context, context.Input(node, 0).Shape.Length);
+        return $"axis {axis}, keepdims {node.GetInt(context, "keepdims", 1)}, select_last_index {SelectLastIndex(node, context)}";
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int axis = Axis(node, context.Shapes, shape.Length);
+        int outer = shape.Take(axis).Aggregate(1, (p, d) => p * d);
+        int inner = shape.Skip(axis + 1).Aggregate(1, (p, d) => p * d);
+        string last = SelectLastIndex(node, context.Shapes) != 0 ? "true" : "false";
+        context.Writer.Line(
+            $"{CpuEmitContext.Kernels}IndexOfExtremum.{_kernel}({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, " +
+            $"outer: {outer}, length: {shape[axis]}, inner: {inner}, selectLastIndex: {last});");
+    }
+
+    private static int Axis(Node node, ShapeContext context, int rank)
+    {
+        if (rank == 0)
+        {
+            throw context.Error(node, "the input is a scalar, which has no axis to search");
+        }
+
+        return StridedCopyEmitter.NormalizeAxis(node, context, node.GetInt(context, "axis", 0), rank, "axis");
+    }
+
+    private static long SelectLastIndex(Node node, ShapeContext context) =>
+        context.Opset >= 12 ? node.GetInt(context, "select_last_index", 0) : 0;
+}

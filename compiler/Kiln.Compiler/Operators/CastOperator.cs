@@ -1,0 +1,82 @@
+using Kiln.Compiler.Graph;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// Cast, opsets 6–17, between the numeric and bool types. Every tensor is held as float32, so a cast rounds the values
+/// as the target type would store them: to float16 or bfloat16 it rounds the mantissa, to an integer type it drops
+/// the fraction, to bool it tests for nonzero; to float32 or double, and from any type to a wider one, it copies.
+/// Strings have no float form and are refused.
+/// </summary>
+internal sealed class CastOperator : Operator
+{
+    public CastOperator()
+        : base("Cast", 6, 17)
+    {
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        TensorInfo x = context.NumericInput(node, 0);
+        ElementType to = Target(node, context);
+        context.SetOutput(node, 0, to, x.Shape, Kernel(x.Type, to) is null ? x.IntegerValues : null);
+    }
+
+    public override string DescribeAttributes(Node node, ShapeContext context) => $"to {ElementTypes.Name(Target(node, context))}";
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        ElementType from = context.Shapes.Input(node, 0).Type;
+        string? kernel = Kernel(from, Target(node, context.Shapes));
+        if (kernel is null)
+        {
+            context.Writer.Line($"{context.ReadInput(node, 0)}.CopyTo({context.WriteOutput(node, 0)});");
+            return;
+        }
+
+        context.Writer.Line($"{CpuEmitContext.Kernels}Conversion.{kernel}({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)});");
+    }
+
+    /// <summary>The conversion kernel, or null when every value of <paramref name="from"/> is already a value of <paramref name="to"/>.</summary>
+    private static string? Kernel(ElementType from, ElementType to)
+    {
+        if (from == to)
+        {
+            return null;
+        }
+
+        if (to == ElementType.Bool)
+        {
+            return "ToBool";
+        }
+
+        if (ElementTypes.IsInteger(to))
+        {
+            return ElementTypes.IsFloatingPoint(from) ? "ToInteger" : null;
+        }
+
+        return to switch
+        {
+            ElementType.Float16 when from != ElementType.Bool => "ToFloat16",
+            ElementType.BFloat16 when from != ElementType.Bool => "ToBFloat16",
+            _ => null,
+        };
+    }
+
+    private static ElementType Target(Node node, ShapeContext context)
+    {
+        if (!node.Has("to"))
+        {
+            throw context.Error(node, "the required attribute to is missing");
+        }
+
+        long to = node.GetInt(context, "to", 0);
+        if (!ElementTypes.IsKnown((int)to) || to != (int)to || !ElementTypes.IsNumeric((ElementType)to))
+        {
+            string name = ElementTypes.IsKnown((int)to) && to == (int)to ? ElementTypes.Name((ElementType)to) : $"data type {to}";
+            throw context.Error(node, $"to = {name} is not supported, but Kiln casts to the numeric types and bool, which it holds as float32");
+        }
+
+        return (ElementType)to;
+    }
+}

@@ -1,0 +1,31 @@
+using Kiln.Compiler.Graph;
+using Kiln.Compiler.Passes;
+
+namespace Kiln.Compiler.Operators;
+
+/// <summary>
+/// Shape, opsets 1–17 (start and end from opset 15): the input's dimensions as int64. Shapes are static, so the shape
+/// folding pass turns every Shape node into a constant before code is emitted; this operator states the claim and,
+/// should a Shape ever reach code, writes the same constant.
+/// </summary>
+internal sealed class ShapeOperator : Operator
+{
+    public ShapeOperator()
+        : base("Shape", 1, 17)
+    {
+    }
+
+    public override void InferShapes(Node node, ShapeContext context)
+    {
+        context.Input(node, 0);
+        (long[] dims, int[] shape) = ShapeFolding.FoldShape(node, context) ?? throw context.Error(node, "the input's shape is not known");
+        context.SetOutput(node, 0, ElementType.Int64, shape, dims);
+    }
+
+    public override void EmitCpu(Node node, CpuEmitContext context)
+    {
+        string output = node.Outputs[0];
+        long[] dims = context.Shapes.Tensor(output).IntegerValues!;
+        context.Writer.Line($"{context.ConstantValues(output, dims)}.CopyTo({context.WriteOutput(node, 0)});");
+    }
+}
