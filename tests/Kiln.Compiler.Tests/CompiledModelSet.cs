@@ -41,10 +41,16 @@ internal sealed class CompiledModelSet : IDisposable
     /// <summary>Runs the network compiled from <paramref name="model"/> on one observation.</summary>
     public float[] Run(string model, float[] input)
     {
+        using CompiledNetwork network = Create(model);
+        return network.Activations(input).ToArray();
+    }
+
+    /// <summary>A new instance of the network compiled from <paramref name="model"/>; the caller disposes it.</summary>
+    public CompiledNetwork Create(string model)
+    {
         Type type = _assembly.GetType($"Models.{ClassName(model)}")
             ?? throw new ArgumentException($"No network was compiled from the model '{model}'.", nameof(model));
-        using var network = (CompiledNetwork)Activator.CreateInstance(type, [null])!;
-        return network.Activations(input).ToArray();
+        return (CompiledNetwork)Activator.CreateInstance(type, [null])!;
     }
 
     /// <summary>The generated source of the network compiled from <paramref name="model"/>.</summary>

@@ -45,7 +45,7 @@ internal sealed class SourceWriter
     /// <summary>Writes each line of <paramref name="text"/> as a <c>//</c> comment.</summary>
     public void Comment(string text)
     {
-        foreach (string line in text.Split('\n'))
+        foreach (string line in text.Split(LineBreaks))
         {
             Line("// " + line.TrimEnd());
         }
@@ -54,8 +54,17 @@ internal sealed class SourceWriter
     /// <summary>Writes a one-paragraph XML documentation summary.</summary>
     public void Summary(string text)
     {
-        Line("/// <summary>" + Escape(text) + "</summary>");
+        Line("/// <summary>" + Escape(OneLine(text)) + "</summary>");
     }
+
+    /// <summary>
+    /// <paramref name="text"/> with every character that ends a C# line replaced by a space, so that names read from
+    /// a model cannot end a comment early and turn the rest of it into code.
+    /// </summary>
+    public static string OneLine(string text) => string.Join(" ", text.Split(LineBreaks));
+
+    /// <summary>The characters that end a line in C# source.</summary>
+    private static readonly char[] LineBreaks = { '\n', '\r', '\u0085', '\u2028', '\u2029' };
 
     public static string Escape(string text) =>
         text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

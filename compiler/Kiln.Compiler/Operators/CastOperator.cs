@@ -74,7 +74,7 @@ internal sealed class CastOperator : Operator
         if (!ElementTypes.IsKnown((int)to) || to != (int)to || !ElementTypes.IsNumeric((ElementType)to))
         {
             string name = ElementTypes.IsKnown((int)to) && to == (int)to ? ElementTypes.Name((ElementType)to) : $"data type {to}";
-            throw context.Error(node, $"to = {name} is not supported, but Kiln casts to the numeric types and bool, which it holds as float32");
+            throw context.Error(node, $"to = {name} is not supported. Kiln casts to the numeric types and bool only, because it stores every tensor as float32");
         }
 
         return (ElementType)to;

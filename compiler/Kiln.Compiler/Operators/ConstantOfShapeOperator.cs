@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
@@ -48,20 +49,37 @@ internal sealed class ConstantOfShapeOperator : Operator
         TensorProto tensor = attribute.T;
         var type = (ElementType)tensor.DataType;
         long count = tensor.Dims.Aggregate(1L, (p, d) => p * d);
-        double? value = count != 1 ? null : type switch
-        {
-            ElementType.Float => tensor.RawData.Length == 4 ? System.BitConverter.ToSingle(tensor.RawData.ToByteArray(), 0) : tensor.FloatData.Count == 1 ? tensor.FloatData[0] : null,
-            ElementType.Int64 => tensor.RawData.Length == 8 ? System.BitConverter.ToInt64(tensor.RawData.ToByteArray(), 0) : tensor.Int64Data.Count == 1 ? tensor.Int64Data[0] : null,
-            ElementType.Int32 => tensor.RawData.Length == 4 ? System.BitConverter.ToInt32(tensor.RawData.ToByteArray(), 0) : tensor.Int32Data.Count == 1 ? tensor.Int32Data[0] : null,
-            ElementType.Bool => tensor.RawData.Length == 1 ? tensor.RawData[0] : tensor.Int32Data.Count == 1 ? tensor.Int32Data[0] : null,
-            _ => null,
-        };
-
+        double? value = count == 1 ? ScalarValue(tensor) : null;
         if (value is null)
         {
-            throw context.Error(node, $"the value attribute holds {count} value(s) of type {ElementTypes.Name(type)}, but Kiln reads one float, int64, int32 or bool value");
+            throw context.Error(node, $"the value attribute contains {count} value(s) of type {ElementTypes.Name(type)}, but it must contain one float, int64, int32 or bool value");
         }
 
         return (type, value.Value);
+    }
+
+    /// <summary>Reads the one value of a float, int64, int32 or bool tensor, from raw_data or its typed field; null for other types.</summary>
+    private static double? ScalarValue(TensorProto tensor)
+    {
+        byte[] raw = tensor.RawData.ToByteArray();
+        switch ((ElementType)tensor.DataType)
+        {
+            case ElementType.Float when raw.Length == 4:
+                return BitConverter.ToSingle(raw, 0);
+            case ElementType.Float when tensor.FloatData.Count == 1:
+                return tensor.FloatData[0];
+            case ElementType.Int64 when raw.Length == 8:
+                return BitConverter.ToInt64(raw, 0);
+            case ElementType.Int64 when tensor.Int64Data.Count == 1:
+                return tensor.Int64Data[0];
+            case ElementType.Int32 when raw.Length == 4:
+                return BitConverter.ToInt32(raw, 0);
+            case ElementType.Bool when raw.Length == 1:
+                return raw[0];
+            case ElementType.Int32 or ElementType.Bool when tensor.Int32Data.Count == 1:
+                return tensor.Int32Data[0];
+            default:
+                return null;
+        }
     }
 }

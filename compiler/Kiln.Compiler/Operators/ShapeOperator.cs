@@ -5,8 +5,8 @@ namespace Kiln.Compiler.Operators;
 
 /// <summary>
 /// Shape, opsets 1–17 (start and end from opset 15): the input's dimensions as int64. Shapes are static, so the shape
-/// folding pass turns every Shape node into a constant before code is emitted; this operator states the claim and,
-/// should a Shape ever reach code, writes the same constant.
+/// folding pass turns every Shape node into a constant before code is emitted. This operator states the claim, and
+/// writes the same constant should a Shape node ever reach code.
 /// </summary>
 internal sealed class ShapeOperator : Operator
 {

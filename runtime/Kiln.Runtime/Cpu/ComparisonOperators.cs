@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 
 namespace Kiln.Cpu;
 
-// Comparisons give ONNX bool tensors, which Kiln holds as float32: 1 for true, 0 for false.
+// Comparisons give ONNX bool tensors, which Kiln stores as float32: 1 for true, 0 for false.
 // A comparison with NaN is false, as in IEEE 754 and ONNX Runtime.
 
 /// <summary>Equal: 1 where a = b, else 0.</summary>

@@ -1,8 +1,8 @@
 namespace Kiln.Cpu;
 
 /// <summary>
-/// ONNX Cast between element types, on values held as float32. A cast to a narrower floating-point type rounds the
-/// value as that type would store it; a cast to an integer type drops the fraction; a cast to bool tests for nonzero.
+/// ONNX Cast between element types, on values stored as float32. A cast to a narrower floating-point type rounds the
+/// value as that type would store it. A cast to an integer type drops the fraction, and a cast to bool tests for nonzero.
 /// </summary>
 public static class Conversion
 {

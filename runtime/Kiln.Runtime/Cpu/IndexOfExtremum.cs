@@ -1,9 +1,9 @@
 namespace Kiln.Cpu;
 
 /// <summary>
-/// ArgMax and ArgMin along one axis. The input is seen as outer × length × inner, the reduced axis in the middle;
-/// the output holds, for each outer and inner position, the index along the axis as a float (ONNX gives int64,
-/// which Kiln holds as float32: exact for indices below 2^24).
+/// ArgMax and ArgMin along one axis. The input is seen as outer × length × inner, with the reduced axis in the middle.
+/// For each outer and inner position the output is the index along the axis, an int64 in ONNX that Kiln stores as
+/// float32, which is exact for indices below 2^24.
 /// </summary>
 public static class IndexOfExtremum
 {
