@@ -76,7 +76,7 @@ public abstract class CompiledNetwork : IDisposable
     {
         CheckLayer(layer);
         RequireSingleInput();
-        int observations = CountObservations(input.Length, Definition.InputLength, inputIndex: -1);
+        int observations = Math.Max(1, CountObservations(input.Length, Definition.InputLength, inputIndex: -1));
         return Compute(observations, layer, outputAs, (observation, staging) =>
             input.Span.Slice(observation * Definition.InputLength, Definition.InputLength));
     }
@@ -98,11 +98,15 @@ public abstract class CompiledNetwork : IDisposable
                 nameof(inputs));
         }
 
-        // A network whose target depends on no graph input (a constant layer) computes one observation.
-        int observations = declared.Count == 0 ? 1 : -1;
+        int observations = -1;
         for (int i = 0; i < inputs.Count; i++)
         {
             int count = CountObservations(inputs[i].Length, declared[i].Length, inputIndex: i);
+            if (count == 0)
+            {
+                continue;
+            }
+
             if (observations >= 0 && count != observations)
             {
                 throw new ArgumentException(
@@ -112,6 +116,9 @@ public abstract class CompiledNetwork : IDisposable
 
             observations = count;
         }
+
+        // Without inputs, or with empty ones only, the network computes one observation.
+        observations = Math.Max(observations, 1);
 
         if (inputs.Count == 1)
         {
@@ -141,7 +148,7 @@ public abstract class CompiledNetwork : IDisposable
     {
         CheckLayer(layer);
         RequireSingleInput();
-        int observations = CountObservations(input.Length, Definition.InputLength, inputIndex: -1);
+        int observations = Math.Max(1, CountObservations(input.Length, Definition.InputLength, inputIndex: -1));
         if (output.Length != observations * layer.ElementCount)
         {
             throw new ArgumentException(
@@ -275,10 +282,19 @@ public abstract class CompiledNetwork : IDisposable
         }
     }
 
-    /// <summary>Observations in an input; <paramref name="inputIndex"/> names the graph input in messages, -1 for all of them.</summary>
+    /// <summary>
+    /// Observations in an input, or 0 for an input that has no values per observation; <paramref name="inputIndex"/>
+    /// names the graph input in messages, -1 for all of them.
+    /// </summary>
     private int CountObservations(int inputLength, int perObservation, int inputIndex)
     {
-        if (inputLength == 0 || inputLength % perObservation != 0)
+        // An input with no values per observation (a zero-size dimension) is empty for any number of observations.
+        if (perObservation == 0 && inputLength == 0)
+        {
+            return 0;
+        }
+
+        if (inputLength == 0 || perObservation == 0 || inputLength % perObservation != 0)
         {
             // The description is built only here, so that a correct call allocates nothing.
             InputDefinition? input = inputIndex >= 0 ? Definition.Inputs[inputIndex] : null;

@@ -275,11 +275,6 @@ internal static class NetworkCompiler
                 throw new CompilationError(KilnDiagnostics.SymbolicDimension, input.Name, graph.FileName, input.Symbols[axis] ?? "?", Text(axis));
             }
 
-            if (dim == 0)
-            {
-                throw new CompilationError(KilnDiagnostics.UnsupportedInputs, graph.FileName, $"has the input '{input.Name}' with a zero-size dimension at axis {axis}, which Kiln does not compile yet");
-            }
-
             if (dim > int.MaxValue)
             {
                 throw new CompilationError(KilnDiagnostics.InvalidModel, graph.FileName, $"the input '{input.Name}' has the dimension {dim} at axis {axis}, more than Kiln supports");
