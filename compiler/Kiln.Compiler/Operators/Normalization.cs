@@ -86,9 +86,9 @@ internal sealed class BatchNormalizationOperator : Operator
 
     /// <summary>
     /// Writes the training-mode call, which normalizes with the mean and variance of the batch itself. A compiled
-    /// network runs one observation at a time with the batch size N fixed by the model's input shape, so the batch
-    /// statistics here are over the N images of one observation, not over the mini-batch a caller passes to
-    /// Activations: that is what ONNX computes for one run of the model.
+    /// network runs one observation at a time, with the batch size N fixed by the model's input shape. The batch
+    /// statistics here are therefore over the N images of one observation, which is what ONNX computes for one run
+    /// of the model, and not over the mini-batch that a caller passes to Activations.
     /// </summary>
     private static void EmitTraining(Node node, CpuEmitContext context)
     {

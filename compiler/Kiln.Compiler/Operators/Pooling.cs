@@ -4,9 +4,9 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// MaxPool and AveragePool over 1-D, 2-D and 3-D windows, and MaxPool's optional Indices output. Opset 10 added
-/// ceil_mode, opset 10 dilations for MaxPool, opset 7 count_include_pad for AveragePool, opset 8 MaxPool's Indices
-/// output and storage_order; earlier models simply leave them at their defaults.
+/// MaxPool and AveragePool over 1-D, 2-D and 3-D windows, and MaxPool's optional Indices output. Opset 7 added
+/// count_include_pad for AveragePool, opset 8 MaxPool's Indices output and storage_order, and opset 10 ceil_mode and
+/// MaxPool's dilations. Earlier models simply leave them at their defaults.
 /// </summary>
 internal sealed class PoolOperator : Operator
 {
@@ -166,7 +166,7 @@ internal sealed class PoolOperator : Operator
 
         if (_max && HasIndices(node) && x.ElementCount > 1 << 24)
         {
-            throw context.Error(node, $"the Indices output is requested for an input of {x.ElementCount} elements, but Kiln holds indices as float32, which is exact only up to 2^24 = 16777216 positions");
+            throw context.Error(node, $"the Indices output is requested for an input of {x.ElementCount} elements, but Kiln stores indices as float32, which is exact only up to 2^24 = 16777216 positions. Use a smaller input or leave the Indices output out");
         }
 
         bool ceilMode = node.GetInt(context, "ceil_mode", 0) != 0;

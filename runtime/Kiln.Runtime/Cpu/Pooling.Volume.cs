@@ -3,7 +3,7 @@ namespace Kiln.Cpu;
 /// <summary>Max and average pooling over N×C×D×H×W tensors, and MaxPool's Indices output.</summary>
 public static partial class Pooling
 {
-    /// <summary>Largest count of positions whose indices float32 holds exactly: 2^24.</summary>
+    /// <summary>Largest count of positions whose indices float32 represents exactly: 2^24.</summary>
     private const int ExactFloatIntegerLimit = 1 << 24;
 
     /// <summary>
@@ -32,8 +32,8 @@ public static partial class Pooling
     /// <param name="x">Input, Batch×Channels×InDepth×InHeight×InWidth.</param>
     /// <param name="y">Output, Batch×Channels×OutDepth×OutHeight×OutWidth.</param>
     /// <param name="indices">
-    /// The Indices output, same shape as <paramref name="y"/>. ONNX types it int64, and Kiln holds every tensor as
-    /// float32, so an index is exact up to 2^24 and the geometry check rejects larger inputs.
+    /// The Indices output, same shape as <paramref name="y"/>. ONNX types it int64, but Kiln stores every tensor as
+    /// float32, so an index is exact up to 2^24, and a larger input is rejected.
     /// </param>
     /// <param name="geometry">Sizes, strides, dilations and padding.</param>
     /// <param name="columnMajor">Whether the spatial part of an index counts the input column-major (ONNX storage_order 1).</param>

@@ -3,8 +3,8 @@ namespace Kiln.Cpu;
 /// <summary>
 /// Geometry of a 3-D transposed convolution over N×C×D×H×W tensors. Input position (d, h, w) adds its contribution
 /// through filter tap (kd, kh, kw) to output position (d·StrideDepth + kd·DilationDepth − PadFront,
-/// h·StrideHeight + kh·DilationHeight − PadTop, w·StrideWidth + kw·DilationWidth − PadLeft), and contributions that
-/// land outside the output are dropped. The padding at the back, bottom and right is implied by the output sizes.
+/// h·StrideHeight + kh·DilationHeight − PadTop, w·StrideWidth + kw·DilationWidth − PadLeft). Contributions that land
+/// outside the output are dropped. The padding at the back, bottom and right is implied by the output sizes.
 /// </summary>
 /// <param name="Batch">Number of images N.</param>
 /// <param name="InChannels">Input channels C.</param>

@@ -48,7 +48,7 @@ public class ConvolutionVolumeTests
     [Fact]
     public void DepthAndWidthTapsHandWorked()
     {
-        // Input 2×2×2 holds 1..8 as x[d, h, w]; the 2×1×2 filter [[1, 2], [3, 4]] is indexed [kd, kw].
+        // Input 2×2×2 contains 1..8 as x[d, h, w], and the 2×1×2 filter [[1, 2], [3, 4]] is indexed [kd, kw].
         // y[h] = 1·x[0, h, 0] + 2·x[0, h, 1] + 3·x[1, h, 0] + 4·x[1, h, 1] + 0.5: 1 + 4 + 15 + 24 + 0.5 and 3 + 8 + 21 + 32 + 0.5.
         var g = new Conv3DGeometry(1, 1, 2, 2, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1);
         var y = new float[2];
@@ -61,7 +61,7 @@ public class ConvolutionVolumeTests
     [Fact]
     public void PaddingAndStrideHandWorked()
     {
-        // Input 3×3×3 holds x[d, h, w] = 9d + 3h + w; a 3×3×3 filter of ones with padding 1 and stride 2 sums the
+        // Input 3×3×3 contains x[d, h, w] = 9d + 3h + w. A 3×3×3 filter of ones with padding 1 and stride 2 sums the
         // 2 positions per axis that each window keeps: {0, 1} for output index 0 and {1, 2} for index 1. With
         // S(0) = 1 and S(1) = 3 that is y[a, b, c] = 4·9·S(a) + 4·3·S(b) + 4·S(c).
         var g = new Conv3DGeometry(1, 1, 3, 3, 3, 1, 2, 2, 2, 3, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1);

@@ -8,7 +8,7 @@ public class NormalizationTrainingTests
     public void BatchStatisticsHandWorked()
     {
         // One channel, two images of two values: [1, 3] and [5, 7]. The batch mean is 4 and the population variance
-        // (9 + 1 + 1 + 9)/4 = 5; with epsilon 4 the divisor is 3, so scale 3 and bias 1 give y = x − 4 + 1.
+        // (9 + 1 + 1 + 9)/4 = 5. With epsilon 4 the divisor is 3, so scale 3 and bias 1 give y = x − 4 + 1.
         // The running statistics mix the inputs 10 and 1 with the batch's 4 and 5 at momentum 0.9: 9 + 0.4 and 0.9 + 0.5.
         var y = new float[4];
         var runningMean = new float[1];
@@ -26,8 +26,8 @@ public class NormalizationTrainingTests
     [Fact]
     public void ChannelsUseTheirOwnStatistics()
     {
-        // Two images of two channels with one value each: channel 0 sees [2, 4] (mean 3, variance 1) and channel 1
-        // sees [10, 14] (mean 12, variance 4). With epsilon 0 both normalize to [−1, 1], and channel 1 adds its bias 5.
+        // Two images of two channels with one value each: channel 0 has [2, 4] (mean 3, variance 1) and channel 1
+        // has [10, 14] (mean 12, variance 4). With epsilon 0 both normalize to [−1, 1], and channel 1 adds its bias 5.
         var y = new float[4];
         var runningMean = new float[2];
 

@@ -98,8 +98,8 @@ public class PoolingVolumeTests
     [Fact]
     public void AveragePoolHandWorkedDepthPadding()
     {
-        // Windows of 2 planes over the depth values [2, 4] with one padding plane at each end hold {pad, 2}, {2, 4}
-        // and {4, pad}: the averages are [2, 3, 4] without the padding and [1, 3, 2] with it.
+        // Windows of 2 planes over the depth values [2, 4] with one padding plane at each end contain {pad, 2}, {2, 4}
+        // and {4, pad}. The averages are [2, 3, 4] without the padding and [1, 3, 2] with it.
         var g = new Pool3DGeometry(1, 1, 2, 1, 1, 3, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0);
         var excluding = new float[3];
         var including = new float[3];
@@ -134,8 +134,8 @@ public class PoolingVolumeTests
     [Fact]
     public void IndicesOfTwoDimensionalPadding()
     {
-        // A 3×3 window with padding 1 over the 3×3 values 1..9, as depth 1: the corner windows' maxima are 5, 6, 8 and 9,
-        // at row-major positions 4, 5, 7, 8 and column-major positions h + w·3: 4, 7, 5, 8.
+        // A 3×3 window with padding 1 runs over the 3×3 values 1..9 as depth 1. The corner windows' maxima are 5, 6, 8
+        // and 9, at row-major positions 4, 5, 7, 8 and at column-major positions h + w·3 = 4, 7, 5, 8.
         var g = new Pool3DGeometry(1, 1, 1, 3, 3, 1, 2, 2, 1, 3, 3, 1, 2, 2, 1, 1, 1, 0, 1, 1, 0, 1, 1);
         float[] x = [1, 2, 3, 4, 5, 6, 7, 8, 9];
         var y = new float[4];
@@ -153,7 +153,7 @@ public class PoolingVolumeTests
     [Fact]
     public void TiesAndNaNPickFirstPosition()
     {
-        // Window 0 holds [3, 3]: the first 3 wins. Window 1 holds [NaN, 7]: the NaN wins and the maximum is NaN.
+        // Window 0 contains [3, 3], and the first 3 wins. Window 1 contains [NaN, 7], so the NaN wins and the maximum is NaN.
         var g = new Pool3DGeometry(1, 1, 1, 1, 4, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0);
         var y = new float[2];
         var indices = new float[2];

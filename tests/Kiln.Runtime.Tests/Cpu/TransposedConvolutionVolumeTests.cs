@@ -61,7 +61,7 @@ public class TransposedConvolutionVolumeTests
     public void DepthStrideAndGroupsHandWorked()
     {
         // Two groups of one channel each. Depth stride 2 puts the input planes [1, 2] of channel 0 at output planes 0
-        // and 2, scaled by 2, and those of channel 1 ([3, 4]) likewise, scaled by −1. Plane 1 holds only the bias.
+        // and 2, scaled by 2, and those of channel 1 ([3, 4]) likewise, scaled by −1. Plane 1 contains only the bias.
         var g = new TransposedConv3DGeometry(1, 2, 2, 1, 1, 2, 3, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 0, 0, 2);
         var y = new float[6];
 
