@@ -78,24 +78,15 @@ public static partial class Pooling
             for (int od = 0; od < g.OutDepth; od++)
             {
                 int front = od * g.StrideDepth - g.PadFront;
-                TapRange planes = TapRange.Inside(front, g.KernelDepth, g.DilationDepth, 0, g.InDepth);
-                int paddedPlanes = countIncludePad
-                    ? TapRange.Inside(front, g.KernelDepth, g.DilationDepth, -g.PadFront, g.InDepth + g.PadBack).Count
-                    : planes.Count;
+                (TapRange planes, int paddedPlanes) = AverageTaps(front, g.KernelDepth, g.DilationDepth, g.InDepth, g.PadFront, g.PadBack, countIncludePad);
                 for (int oh = 0; oh < g.OutHeight; oh++)
                 {
                     int top = oh * g.StrideHeight - g.PadTop;
-                    TapRange rows = TapRange.Inside(top, g.KernelHeight, g.DilationHeight, 0, g.InHeight);
-                    int paddedRows = countIncludePad
-                        ? TapRange.Inside(top, g.KernelHeight, g.DilationHeight, -g.PadTop, g.InHeight + g.PadBottom).Count
-                        : rows.Count;
+                    (TapRange rows, int paddedRows) = AverageTaps(top, g.KernelHeight, g.DilationHeight, g.InHeight, g.PadTop, g.PadBottom, countIncludePad);
                     for (int ow = 0; ow < g.OutWidth; ow++, outIndex++)
                     {
                         int left = ow * g.StrideWidth - g.PadLeft;
-                        TapRange columns = TapRange.Inside(left, g.KernelWidth, g.DilationWidth, 0, g.InWidth);
-                        int paddedColumns = countIncludePad
-                            ? TapRange.Inside(left, g.KernelWidth, g.DilationWidth, -g.PadLeft, g.InWidth + g.PadRight).Count
-                            : columns.Count;
+                        (TapRange columns, int paddedColumns) = AverageTaps(left, g.KernelWidth, g.DilationWidth, g.InWidth, g.PadLeft, g.PadRight, countIncludePad);
                         float sum = 0f;
                         for (int kd = planes.First; kd < planes.Last; kd++)
                         {
@@ -115,6 +106,17 @@ public static partial class Pooling
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Returns the taps of a window along one axis that read the input, and how many of its taps the average divides
+    /// by: those inside the padded input when <paramref name="countIncludePad"/> is true, else the same taps.
+    /// </summary>
+    private static (TapRange Taps, int Divisor) AverageTaps(int start, int kernel, int dilation, int size, int padBegin, int padEnd, bool countIncludePad)
+    {
+        TapRange taps = TapRange.Inside(start, kernel, dilation, 0, size);
+        int divisor = countIncludePad ? TapRange.Inside(start, kernel, dilation, -padBegin, size + padEnd).Count : taps.Count;
+        return (taps, divisor);
     }
 
     /// <summary>Writes each window's maximum to y and, unless <paramref name="indices"/> is empty, its flattened input position.</summary>
