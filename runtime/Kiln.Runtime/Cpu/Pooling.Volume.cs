@@ -23,11 +23,12 @@ public static partial class Pooling
 
     /// <summary>
     /// Computes the maximum over each 3-D window, as <see cref="MaxPool3D"/> does, and the ONNX MaxPool Indices
-    /// output: the position of each maximum in the input flattened to one dimension. With
-    /// <paramref name="columnMajor"/> false (ONNX storage_order 0) a position (d, h, w) of plane p (p = n·Channels + c)
-    /// is p·InDepth·InHeight·InWidth + (d·InHeight + h)·InWidth + w; with it true (storage_order 1) the spatial part is
-    /// d + (h + w·InHeight)·InDepth instead, and the plane part stays the same. Of equal maxima the first in row-major
-    /// order wins, and of NaNs the first NaN. A window with no input position gets −1.
+    /// output: the position of each maximum in the input flattened to one dimension. With <paramref name="columnMajor"/>
+    /// false (ONNX storage_order 0), position (d, h, w) of plane p = n·Channels + c has the index
+    /// p·InDepth·InHeight·InWidth + (d·InHeight + h)·InWidth + w. With it true (storage_order 1), the spatial part is
+    /// d + (h + w·InHeight)·InDepth instead, and the plane part stays the same. The ONNX specification leaves that plane
+    /// part open, so Kiln follows ONNX Runtime's CPU kernel (onnxruntime/core/providers/cpu/nn/pool_functors.h).
+    /// Of equal maxima the first in row-major order wins, and of NaNs the first NaN. A window with no input position gets −1.
     /// </summary>
     /// <param name="x">Input, Batch×Channels×InDepth×InHeight×InWidth.</param>
     /// <param name="y">Output, Batch×Channels×OutDepth×OutHeight×OutWidth.</param>
