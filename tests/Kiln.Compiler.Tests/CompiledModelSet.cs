@@ -53,6 +53,15 @@ internal sealed class CompiledModelSet : IDisposable
         return (CompiledNetwork)Activator.CreateInstance(type, [null])!;
     }
 
+    /// <summary>Runs the network compiled from <paramref name="model"/> on one observation and returns the layer or tensor <paramref name="layerName"/>.</summary>
+    public float[] Run(string model, float[] input, string layerName)
+    {
+        Type type = _assembly.GetType($"Models.{ClassName(model)}")
+            ?? throw new ArgumentException($"No network was compiled from the model '{model}'.", nameof(model));
+        using var network = (CompiledNetwork)Activator.CreateInstance(type, [null])!;
+        return network.Activations(input, layerName).ToArray();
+    }
+
     /// <summary>The generated source of the network compiled from <paramref name="model"/>.</summary>
     public string Source(string model) => _run.GeneratedSource($"{ClassName(model)}.g.cs");
 

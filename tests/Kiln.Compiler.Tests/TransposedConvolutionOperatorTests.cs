@@ -83,7 +83,7 @@ public sealed class TransposedConvolutionOperatorTests : IClassFixture<Transpose
     }
 
     [Theory]
-    [InlineData("convtranspose_3d", "the input has shape 1×1×2×2×2, but Kiln compiles 1-D and 2-D transposed convolutions")]
+    [InlineData("convtranspose_4d", "the input has shape 1×1×2×2×2×2, but Kiln compiles 1-D, 2-D and 3-D transposed convolutions")]
     [InlineData("negative_pads", "pads -1,0 must not be negative")]
     [InlineData("pads_remove_everything", "the output would have -1 elements along spatial axis 0")]
     [InlineData("output_shape_wrong_rank", "output_shape 4×4 must list 1 positive spatial sizes")]
@@ -114,7 +114,7 @@ public sealed class TransposedConvolutionOperatorTests : IClassFixture<Transpose
     /// <summary>One-node models that the generator must reject with a message naming the problem.</summary>
     private static Dictionary<string, ModelProto> InvalidModels() => new()
     {
-        ["convtranspose_3d"] = OneNode([1, 1, 2, 2, 2], [1, 1, 2, 2, 2], TestModels.RawFloats("w", [1, 1, 1, 1, 1], 1)),
+        ["convtranspose_4d"] = OneNode([1, 1, 2, 2, 2, 2], [1, 1, 2, 2, 2, 2], TestModels.RawFloats("w", [1, 1, 1, 1, 1, 1], 1)),
         ["negative_pads"] = OneNode([1, 1, 3], [1, 1, 6], Ones(3), attributes: [TestModels.Ints("pads", -1, 0)]),
         ["pads_remove_everything"] = OneNode([1, 1, 1], [1, 1, 1], Ones(1), attributes: [TestModels.Ints("pads", 1, 1)]),
         ["output_shape_wrong_rank"] = OneNode([1, 1, 2], [1, 1, 4], Ones(1), attributes: [TestModels.Ints("output_shape", 4, 4)]),

@@ -5,7 +5,7 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// Conv at opsets 1 to 17: 1-D and 2-D convolution with groups, strides, dilations, explicit or automatic padding,
+/// Conv at opsets 1 to 17: 1-D, 2-D and 3-D convolution with groups, strides, dilations, explicit or automatic padding,
 /// and an optional bias. Opset 11 only restated the SAME_UPPER/SAME_LOWER padding rule, which Kiln applies at every opset.
 /// 1-D runs as 2-D with height 1.
 /// </summary>
@@ -34,7 +34,7 @@ internal sealed class ConvOperator : Operator
         Layout layout = Compute(node, context.Shapes);
         SpatialGeometry g = layout.Geometry;
         var sizes = new ConvolutionSizes(layout.Input, layout.OutChannels, g.Output, g.Kernel, g.Strides, g.Dilations, g.PadBegin, layout.Groups);
-        ConvolutionEmitter.Emit(node, context, "Convolution", "Conv2D", "Conv2DGeometry", sizes);
+        ConvolutionEmitter.Emit(node, context, "Convolution", "Conv", "Conv", sizes);
     }
 
     private static Layout Compute(Node node, ShapeContext context)
@@ -42,9 +42,9 @@ internal sealed class ConvOperator : Operator
         TensorInfo x = context.FloatInput(node, 0);
         TensorInfo w = context.FloatInput(node, 1);
         TensorInfo? b = context.OptionalInput(node, 2);
-        if (x.Shape.Length < 3 || x.Shape.Length > 4)
+        if (x.Shape.Length < 3 || x.Shape.Length > 5)
         {
-            throw context.Error(node, $"the input has shape {x.ShapeText}, but Kiln compiles 1-D and 2-D convolutions (N×C×W or N×C×H×W) so far");
+            throw context.Error(node, $"the input has shape {x.ShapeText}, but Kiln compiles 1-D, 2-D and 3-D convolutions (N×C×W, N×C×H×W or N×C×D×H×W) so far");
         }
 
         if (w.Shape.Length != x.Shape.Length)

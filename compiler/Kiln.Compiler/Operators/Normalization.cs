@@ -5,8 +5,9 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// Inference-mode BatchNormalization: opsets 7–8 (with the <c>spatial</c> attribute), 9–13, and 14–15 (with
-/// <c>training_mode</c>, which must be 0). The training outputs (running mean and variance) are not computed.
+/// BatchNormalization: inference mode at opsets 7–8 (with the <c>spatial</c> attribute), 9–13 and 14–15, and training
+/// mode at opsets 14–15 (<c>training_mode</c> = 1) with its optional running_mean and running_var outputs. The
+/// training outputs of opsets 7–13 (mean, var, saved_mean, saved_var) are not computed.
 /// </summary>
 internal sealed class BatchNormalizationOperator : Operator
 {
@@ -28,14 +29,12 @@ internal sealed class BatchNormalizationOperator : Operator
             throw context.Error(node, "spatial = 0 (one mean per activation) is not supported, because Kiln normalizes per channel");
         }
 
-        if (node.GetInt(context, "training_mode", 0) != 0)
+        bool training = IsTraining(node, context);
+        if (!training && node.Outputs.Skip(1).Any(output => output.Length > 0))
         {
-            throw context.Error(node, "training_mode = 1 is not supported, but Kiln compiles inference, which uses the stored mean and variance");
-        }
-
-        if (node.Outputs.Skip(1).Any(output => output.Length > 0))
-        {
-            throw context.Error(node, "the training outputs (running mean, variance, saved statistics) are requested, but Kiln computes inference-mode Y only");
+            throw context.Error(node, context.Opset >= 14
+                ? "running_mean or running_var is requested, but ONNX defines those outputs only with training_mode = 1"
+                : "the training outputs (mean, var, saved_mean, saved_var) are requested, but Kiln computes them only for opset 14 and later with training_mode = 1");
         }
 
         string[] names = { "scale", "B", "input_mean", "input_var" };
@@ -49,13 +48,29 @@ internal sealed class BatchNormalizationOperator : Operator
         }
 
         context.SetOutput(node, 0, ElementType.Float, x.Shape);
+        if (training)
+        {
+            context.SetOutput(node, 1, ElementType.Float, new[] { x.Shape[1] });
+            context.SetOutput(node, 2, ElementType.Float, new[] { x.Shape[1] });
+        }
     }
 
-    public override string DescribeAttributes(Node node, ShapeContext context) =>
-        $"epsilon {Literals.Float(node.GetFloat(context, "epsilon", 1e-5f))}";
+    public override string DescribeAttributes(Node node, ShapeContext context)
+    {
+        string text = $"epsilon {Literals.Float(node.GetFloat(context, "epsilon", 1e-5f))}";
+        return IsTraining(node, context)
+            ? text + $", training_mode 1, momentum {Literals.Float(node.GetFloat(context, "momentum", 0.9f))}"
+            : text;
+    }
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
+        if (IsTraining(node, context.Shapes))
+        {
+            EmitTraining(node, context);
+            return;
+        }
+
         int[] shape = context.Shapes.Input(node, 0).Shape;
         int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
         float epsilon = node.GetFloat(context.Shapes, "epsilon", 1e-5f);
@@ -68,6 +83,36 @@ internal sealed class BatchNormalizationOperator : Operator
         context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
         context.Writer.Line($"    batch: {shape[0]}, channels: {shape[1]}, spatial: {spatial}, epsilon: {Literals.Float(epsilon)});");
     }
+
+    /// <summary>
+    /// Writes the training-mode call, which normalizes with the mean and variance of the batch itself. A compiled
+    /// network runs one observation at a time, with the batch size N fixed by the model's input shape. The batch
+    /// statistics here are therefore over the N images of one observation, which is what ONNX computes for one run
+    /// of the model, and not over the mini-batch that a caller passes to Activations.
+    /// </summary>
+    private static void EmitTraining(Node node, CpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        float epsilon = node.GetFloat(context.Shapes, "epsilon", 1e-5f);
+        float momentum = node.GetFloat(context.Shapes, "momentum", 0.9f);
+        context.Writer.Line($"{CpuEmitContext.Kernels}Normalization.BatchNormalizationTraining(");
+        context.Writer.Line($"    x: {context.ReadInput(node, 0)},");
+        context.Writer.Line($"    scale: {context.ReadInput(node, 1)},");
+        context.Writer.Line($"    bias: {context.ReadInput(node, 2)},");
+        context.Writer.Line($"    inputMean: {context.ReadInput(node, 3)},");
+        context.Writer.Line($"    inputVariance: {context.ReadInput(node, 4)},");
+        context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
+        context.Writer.Line($"    runningMean: {(HasOutput(node, 1) ? context.WriteOutput(node, 1) : "default")},");
+        context.Writer.Line($"    runningVariance: {(HasOutput(node, 2) ? context.WriteOutput(node, 2) : "default")},");
+        context.Writer.Line($"    batch: {shape[0]}, channels: {shape[1]}, spatial: {spatial}, epsilon: {Literals.Float(epsilon)}, momentum: {Literals.Float(momentum)});");
+    }
+
+    /// <summary>Whether the node runs in training mode, which ONNX defines from opset 14 on.</summary>
+    private static bool IsTraining(Node node, ShapeContext context) =>
+        context.Opset >= 14 && node.GetInt(context, "training_mode", 0) != 0;
+
+    private static bool HasOutput(Node node, int position) => position < node.Outputs.Count && node.Outputs[position].Length > 0;
 }
 
 /// <summary>LRN: local response normalization across channels (opset 1 and 13 forms are the same).</summary>

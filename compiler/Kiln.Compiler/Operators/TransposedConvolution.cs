@@ -6,7 +6,7 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// ConvTranspose at opsets 1 to 17: 1-D and 2-D transposed convolution with groups, strides, dilations,
+/// ConvTranspose at opsets 1 to 17: 1-D, 2-D and 3-D transposed convolution with groups, strides, dilations,
 /// output_padding, explicit or automatic padding, an explicit output_shape and an optional bias.
 /// 1-D runs as 2-D with height 1.
 /// </summary>
@@ -37,7 +37,7 @@ internal sealed class ConvTransposeOperator : Operator
     {
         Layout layout = Compute(node, context.Shapes);
         var sizes = new ConvolutionSizes(layout.Input, layout.OutChannels, layout.Output, layout.Kernel, layout.Strides, layout.Dilations, layout.PadBegin, layout.Groups);
-        ConvolutionEmitter.Emit(node, context, "TransposedConvolution", "ConvTranspose2D", "TransposedConv2DGeometry", sizes);
+        ConvolutionEmitter.Emit(node, context, "TransposedConvolution", "ConvTranspose", "TransposedConv", sizes);
     }
 
     private static Layout Compute(Node node, ShapeContext context)
@@ -45,9 +45,9 @@ internal sealed class ConvTransposeOperator : Operator
         TensorInfo x = context.FloatInput(node, 0);
         TensorInfo w = context.FloatInput(node, 1);
         TensorInfo? b = context.OptionalInput(node, 2);
-        if (x.Shape.Length < 3 || x.Shape.Length > 4)
+        if (x.Shape.Length < 3 || x.Shape.Length > 5)
         {
-            throw context.Error(node, $"the input has shape {x.ShapeText}, but Kiln compiles 1-D and 2-D transposed convolutions (N×C×W or N×C×H×W) so far");
+            throw context.Error(node, $"the input has shape {x.ShapeText}, but Kiln compiles 1-D, 2-D and 3-D transposed convolutions (N×C×W, N×C×H×W or N×C×D×H×W) so far");
         }
 
         if (w.Shape.Length != x.Shape.Length)

@@ -1,7 +1,7 @@
 namespace Kiln.Cpu;
 
 /// <summary>2-D convolution over NCHW tensors, computed as one matrix product per image and group.</summary>
-public static class Convolution
+public static partial class Convolution
 {
     /// <summary>
     /// Returns the floats of workspace that <see cref="Conv2D"/> needs for <paramref name="geometry"/>: the
@@ -30,7 +30,7 @@ public static class Convolution
     /// <param name="weights">Filters, OutChannels×(InChannels/Groups)×KernelHeight×KernelWidth (the ONNX layout).</param>
     /// <param name="bias">OutChannels floats, or empty for no bias.</param>
     /// <param name="y">Output, Batch×OutChannels×OutHeight×OutWidth.</param>
-    /// <param name="workspace">Scratch memory of at least <see cref="WorkspaceLength"/> floats. Its contents are overwritten.</param>
+    /// <param name="workspace">Scratch memory of at least <see cref="WorkspaceLength(in Conv2DGeometry)"/> floats. Its contents are overwritten.</param>
     /// <param name="geometry">Sizes, strides, dilations, padding and groups.</param>
     /// <exception cref="ArgumentException">The geometry is invalid or a span has the wrong length.</exception>
     public static void Conv2D(

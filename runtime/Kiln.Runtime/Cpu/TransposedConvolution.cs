@@ -4,7 +4,7 @@ namespace Kiln.Cpu;
 /// 2-D transposed convolution (ONNX ConvTranspose) over NCHW tensors, computed per image and group as one matrix
 /// product followed by a column-to-image scatter.
 /// </summary>
-public static class TransposedConvolution
+public static partial class TransposedConvolution
 {
     /// <summary>
     /// Returns the floats of workspace that <see cref="ConvTranspose2D"/> needs for <paramref name="geometry"/>: the
@@ -32,7 +32,7 @@ public static class TransposedConvolution
     /// <param name="weights">Filters, InChannels×(OutChannels/Groups)×KernelHeight×KernelWidth (the ONNX layout).</param>
     /// <param name="bias">OutChannels floats, or empty for no bias.</param>
     /// <param name="y">Output, Batch×OutChannels×OutHeight×OutWidth. Its contents are overwritten.</param>
-    /// <param name="workspace">Scratch memory of at least <see cref="WorkspaceLength"/> floats. Its contents are overwritten.</param>
+    /// <param name="workspace">Scratch memory of at least <see cref="WorkspaceLength(in TransposedConv2DGeometry)"/> floats. Its contents are overwritten.</param>
     /// <param name="geometry">Sizes, strides, dilations, padding and groups.</param>
     /// <exception cref="ArgumentException">The geometry is invalid or a span has the wrong length.</exception>
     public static void ConvTranspose2D(
