@@ -26,7 +26,7 @@ internal sealed class PoolOperator : Operator
     {
         (int[] input, SpatialGeometry geometry) = Compute(node, context);
         int[] output = new[] { input[0], input[1] }.Concat(geometry.Output).ToArray();
-        context.SetOutput(node, 0, ElementType.Float, output);
+        context.SetOutput(node, 0, context.Input(node, 0).Type, output);
         if (_max)
         {
             context.SetOutput(node, 1, ElementType.Int64, output);
@@ -146,7 +146,8 @@ internal sealed class PoolOperator : Operator
 
     private (int[] Input, SpatialGeometry Geometry) Compute(Node node, ShapeContext context)
     {
-        TensorInfo x = context.FloatInput(node, 0);
+        // MaxPool takes 8-bit integers from opset 12 and keeps their type; an average needs a floating-point input.
+        TensorInfo x = _max ? context.NumericInput(node, 0) : context.FloatInput(node, 0);
         if (x.Shape.Length < 3 || x.Shape.Length > 5)
         {
             throw context.Error(node, $"the input has shape {x.ShapeText}, but Kiln compiles 1-D, 2-D and 3-D pooling (N×C×W, N×C×H×W or N×C×D×H×W) so far");
