@@ -7,7 +7,7 @@ namespace Kiln.Compiler.Tests;
 /// <summary>
 /// Compiles one-node RNN, GRU and LSTM models for the cases that the ONNX node tests do not cover (constant
 /// sequence lengths, activation parameters, two directions), runs them, and compares the outputs with hand-worked
-/// values; and checks that unsupported attribute values are reported by name.
+/// values. Unsupported attribute values must be reported by name.
 /// </summary>
 public sealed class RecurrentOperatorTests : IClassFixture<RecurrentOperatorTests.CompiledModels>
 {
@@ -68,7 +68,7 @@ public sealed class RecurrentOperatorTests : IClassFixture<RecurrentOperatorTest
     }
 
     [Theory]
-    [InlineData("activation_unknown", "attribute 'activations' names 'Gelu', which Kiln does not support")]
+    [InlineData("activation_unknown", "attribute 'activations' names 'Gelu', which Kiln does not support. Use one of Relu, Tanh")]
     [InlineData("activation_count", "attribute 'activations' lists 1 functions, but GRU with 1 direction(s) needs 2")]
     [InlineData("direction_unknown", "attribute 'direction' is 'sideways'")]
     [InlineData("layout_before_opset_14", "attribute 'layout' is 1, but RNN has this attribute only from opset 14")]

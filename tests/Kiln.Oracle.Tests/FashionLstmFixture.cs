@@ -36,7 +36,7 @@ public sealed class FashionLstmFixture
         return reference.Run(SequenceMajor(Images.Pixels), [Steps, ImageCount, Features]);
     }
 
-    /// <summary>Reorders N images of 28 rows into the model's S×N×28 batch: time step t holds row t of every image.</summary>
+    /// <summary>Reorders N images of 28 rows into the model's S×N×28 batch: time step t contains row t of every image.</summary>
     private static float[] SequenceMajor(float[] pixels)
     {
         var sequences = new float[pixels.Length];

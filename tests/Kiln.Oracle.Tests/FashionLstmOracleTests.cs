@@ -5,7 +5,7 @@ namespace Kiln.Oracle.Tests;
 
 /// <summary>
 /// The compiled fashion-lstm compared with ONNX Runtime on the first 100 Fashion-MNIST test images. Kiln compiles one
-/// observation, a 28×1×28 sequence, so its input is the images one after another; ONNX Runtime gets them as one
+/// observation, a 28×1×28 sequence, so its input is the images one after another. ONNX Runtime gets them as one
 /// 28×100×28 batch.
 /// </summary>
 public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
@@ -61,7 +61,7 @@ public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
         Activations sequence = network.Activations(_fixture.Images.Pixels, "lstm/lstm_Y");
         ReferenceTensor reference = _fixture.Reference["lstm_Y"];
 
-        // ONNX Runtime's Y is S×1×N×64; Kiln gives one S×1×1×64 block per image.
+        // ONNX Runtime's Y is S×1×N×64, and Kiln gives one S×1×1×64 block per image.
         float[] expected = new float[reference.Values.Length];
         int steps = FashionLstmFixture.Steps;
         int images = FashionLstmFixture.ImageCount;
@@ -107,7 +107,7 @@ public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
     [Fact]
     public void AccuracyOnTestSet_MatchesPublished()
     {
-        // All 10,000 test images; rounding may flip a near tie, so one or two images may differ from the published figure.
+        // All 10,000 test images. Rounding may flip a near tie, so one or two images may differ from the published figure.
         FashionMnist testSet = FashionMnist.ReadTestSet(10_000);
         using var network = new FashionLstm();
 

@@ -199,7 +199,7 @@ internal static class NetworkCompiler
 
     /// <summary>
     /// Finds the graph inputs the pruned nodes read and fixes their shapes. Symbolic dimensions take their values from
-    /// the Dimensions option. The batch dimension becomes 1, so one observation is one run of the compiled code: it is
+    /// the Dimensions option. The batch dimension becomes 1, so one observation is one run of the compiled code. It is
     /// the dimension named like the leading dimension of a graph output, or else an input's leading symbolic dimension.
     /// </summary>
     private static List<GraphInput> BindInputs(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes, string? dimensionText)

@@ -49,8 +49,8 @@ internal sealed class GruOperator : RecurrentOperator
 }
 
 /// <summary>
-/// LSTM (opsets 7–17): input, output, forget and cell gates (i, o, f, c), optional peepholes and coupled input and
-/// forget gates; f Sigmoid, g and h Tanh by default. Its third output is the last cell state Y_c.
+/// LSTM (opsets 7–17): input, output, forget and cell gates (i, o, f, c), with optional peepholes and coupled input
+/// and forget gates. The defaults are f Sigmoid, g and h Tanh. Its third output is the last cell state Y_c.
 /// </summary>
 internal sealed class LstmOperator : RecurrentOperator
 {
@@ -99,8 +99,9 @@ internal sealed record RecurrentSizes(int Sequence, int Batch, int Input, int Hi
 }
 
 /// <summary>
-/// What RNN, GRU and LSTM share: inputs X, W, R, B, sequence_lens, initial_h (LSTM adds initial_c and P); outputs Y and
-/// Y_h (LSTM adds Y_c); attributes direction, hidden_size, activations with their alphas and betas, clip and layout.
+/// What RNN, GRU and LSTM share: the inputs X, W, R, B, sequence_lens and initial_h, the outputs Y and Y_h, and the
+/// attributes direction, hidden_size, activations with their alphas and betas, clip and layout. LSTM adds the inputs
+/// initial_c and P and the output Y_c.
 /// </summary>
 internal abstract class RecurrentOperator : Operator
 {

@@ -18,7 +18,7 @@ internal sealed record RecurrentActivation(string Kind, float Alpha, float Beta)
 /// Reads the <c>activations</c>, <c>activation_alpha</c> and <c>activation_beta</c> attributes of RNN, GRU and LSTM.
 /// </summary>
 /// <remarks>
-/// The ONNX specification says the alpha and beta values are consumed in the order of the activation functions.
+/// The ONNX specification states that the alpha and beta values are consumed in the order of the activation functions.
 /// Kiln reads that as ONNX Runtime does: each function that takes an alpha (or beta) takes the next value in the list,
 /// and a function finds its operator's default once the list runs out. Functions without parameters consume nothing.
 /// </remarks>
@@ -59,12 +59,26 @@ internal static class RecurrentActivations
         for (int i = 0; i < names.Length; i++)
         {
             (string Name, float? Alpha, float? Beta) function = Find(node, context, names[i]);
-            float alpha = function.Alpha is null ? 0f : alphas.Count > 0 ? alphas.Dequeue() : function.Alpha.Value;
-            float beta = function.Beta is null ? 0f : betas.Count > 0 ? betas.Dequeue() : function.Beta.Value;
+            float alpha = Parameter(function.Alpha, alphas);
+            float beta = Parameter(function.Beta, betas);
             activations[i] = new RecurrentActivation(function.Name, alpha, beta);
         }
 
         return activations;
+    }
+
+    /// <summary>
+    /// The next listed value for a function that takes the parameter, its default once the list is used up, or 0 for a
+    /// function without the parameter.
+    /// </summary>
+    private static float Parameter(float? defaultValue, Queue<float> listed)
+    {
+        if (defaultValue is null)
+        {
+            return 0f;
+        }
+
+        return listed.Count > 0 ? listed.Dequeue() : defaultValue.Value;
     }
 
     private static (string Name, float? Alpha, float? Beta) Find(Node node, ShapeContext context, string name)
@@ -77,6 +91,6 @@ internal static class RecurrentActivations
             }
         }
 
-        throw context.Error(node, $"attribute 'activations' names '{name}', which Kiln does not support; use one of {string.Join(", ", Known.Select(function => function.Name))}");
+        throw context.Error(node, $"attribute 'activations' names '{name}', which Kiln does not support. Use one of {string.Join(", ", Known.Select(function => function.Name))}");
     }
 }

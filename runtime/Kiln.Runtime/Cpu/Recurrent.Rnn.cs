@@ -27,7 +27,7 @@ public static partial class Recurrent
         var buffers = new Buffers(workspace, geometry, RnnGates);
         int hidden = geometry.HiddenSize;
 
-        // Steps past a sequence's end are never written, and Y holds zeros there.
+        // Steps past a sequence's end are never written, so Y must be zero there.
         y.Clear();
         for (int direction = 0; direction < geometry.DirectionCount; direction++)
         {

@@ -75,7 +75,7 @@ public static partial class Recurrent
         public Span<float> ResetProduct { get; }
     }
 
-    /// <summary>Throws unless every span has the length the geometry requires; optional spans may be empty.</summary>
+    /// <summary>Throws unless every span has the length the geometry requires. Optional spans may be empty.</summary>
     private static void CheckArguments(
         ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> r, ReadOnlySpan<float> b,
         ReadOnlySpan<float> sequenceLengths, ReadOnlySpan<float> initialH,
@@ -231,7 +231,7 @@ public static partial class Recurrent
         }
     }
 
-    /// <summary>Bounds the values to [−clip, clip]; +∞ leaves them as they are.</summary>
+    /// <summary>Bounds the values to [−clip, clip]. A clip of +∞ leaves them as they are.</summary>
     private static void Clip(Span<float> values, float clip)
     {
         if (!float.IsPositiveInfinity(clip))

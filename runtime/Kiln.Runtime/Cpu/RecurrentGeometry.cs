@@ -42,7 +42,7 @@ public readonly record struct RecurrentGeometry(
     /// <summary>Elements of Y.</summary>
     internal int OutputLength => SequenceLength * StateLength;
 
-    /// <summary>The row of X, and of its projection, that holds time step <paramref name="step"/> of sequence <paramref name="batch"/>.</summary>
+    /// <summary>The row of X, and of its projection, that contains time step <paramref name="step"/> of sequence <paramref name="batch"/>.</summary>
     internal int InputRow(int step, int batch) => BatchMajor ? batch * SequenceLength + step : step * BatchSize + batch;
 
     /// <summary>Offset in Y of the hidden vector at (<paramref name="step"/>, <paramref name="direction"/>, <paramref name="batch"/>).</summary>
