@@ -84,8 +84,8 @@ public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
     public void Predictions_MatchOnnxRuntime()
     {
         using var network = new FashionLstm();
-        int[] predicted = PredictClasses(network.Activations(_fixture.Images.Pixels, OutputAs.Rows).ToRows());
-        int[] expected = PredictClasses(ToRows(_fixture.Reference["prob"]));
+        int[] predicted = Classification.PredictClasses(network.Activations(_fixture.Images.Pixels, OutputAs.Rows).ToRows());
+        int[] expected = Classification.PredictClasses(Classification.ToRows(_fixture.Reference["prob"]));
 
         int[] disagreements = Enumerable.Range(0, predicted.Length).Where(image => predicted[image] != expected[image]).ToArray();
         Assert.True(disagreements.Length == 0, $"Kiln and ONNX Runtime predict different classes for images {string.Join(", ", disagreements)}.");
@@ -95,8 +95,10 @@ public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
     public void Accuracy_MatchesOnnxRuntime()
     {
         using var network = new FashionLstm();
-        double accuracy = Accuracy(PredictClasses(network.Activations(_fixture.Images.Pixels, OutputAs.Rows).ToRows()), _fixture.Images.Labels);
-        double referenceAccuracy = Accuracy(PredictClasses(ToRows(_fixture.Reference["prob"])), _fixture.Images.Labels);
+        int[] predicted = Classification.PredictClasses(network.Activations(_fixture.Images.Pixels, OutputAs.Rows).ToRows());
+        int[] expected = Classification.PredictClasses(Classification.ToRows(_fixture.Reference["prob"]));
+        double accuracy = Classification.Accuracy(predicted, _fixture.Images.Labels);
+        double referenceAccuracy = Classification.Accuracy(expected, _fixture.Images.Labels);
         _output.WriteLine($"accuracy on the first {FashionLstmFixture.ImageCount} test images: Kiln {accuracy:F2}, ONNX Runtime {referenceAccuracy:F2}");
 
         // A reference far below the published accuracy means the sequences were prepared wrongly.
@@ -111,7 +113,8 @@ public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
         FashionMnist testSet = FashionMnist.ReadTestSet(10_000);
         using var network = new FashionLstm();
 
-        double accuracy = Accuracy(PredictClasses(network.Activations(testSet.Pixels, OutputAs.Rows).ToRows()), testSet.Labels);
+        int[] predicted = Classification.PredictClasses(network.Activations(testSet.Pixels, OutputAs.Rows).ToRows());
+        double accuracy = Classification.Accuracy(predicted, testSet.Labels);
         _output.WriteLine($"accuracy on {testSet.Count} test images: Kiln {accuracy:F4}, published {PublishedAccuracy:F4}");
 
         Assert.InRange(accuracy, PublishedAccuracy - 0.0002, PublishedAccuracy + 0.0002);
@@ -130,33 +133,4 @@ public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
         string row = $@"^\s*\d+\s+{Regex.Escape(name)}\s+{Regex.Escape(operatorName)}\s+{Regex.Escape(shape)}\s+[\d,]+\s*$";
         Assert.Matches(new Regex(row, RegexOptions.Multiline), table);
     }
-
-    private static float[,] ToRows(ReferenceTensor tensor)
-    {
-        int rowCount = (int)tensor.Shape[0];
-        int columnCount = tensor.Values.Length / rowCount;
-        var rows = new float[rowCount, columnCount];
-        Buffer.BlockCopy(tensor.Values, 0, rows, 0, tensor.Values.Length * sizeof(float));
-        return rows;
-    }
-
-    private static int[] PredictClasses(float[,] probabilities)
-    {
-        var classes = new int[probabilities.GetLength(0)];
-        for (int image = 0; image < classes.Length; image++)
-        {
-            for (int label = 1; label < probabilities.GetLength(1); label++)
-            {
-                if (probabilities[image, label] > probabilities[image, classes[image]])
-                {
-                    classes[image] = label;
-                }
-            }
-        }
-
-        return classes;
-    }
-
-    private static double Accuracy(int[] predicted, byte[] labels) =>
-        (double)Enumerable.Range(0, predicted.Length).Count(image => predicted[image] == labels[image]) / predicted.Length;
 }
