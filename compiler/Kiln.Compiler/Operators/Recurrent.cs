@@ -325,7 +325,7 @@ internal abstract class RecurrentOperator : Operator
             // Only float32 initializers become weights that the generated code can read at run time.
             if (lengths.Initializer is not null && lengths.Type != ElementType.Float)
             {
-                throw context.Error(node, $"sequence_lens is the {ElementTypes.Name(lengths.Type)} initializer '{lengths.Name}', whose values Kiln cannot read at build time; store them as int32 or int64 values");
+                throw context.Error(node, $"sequence_lens is the {ElementTypes.Name(lengths.Type)} initializer '{lengths.Name}', whose values Kiln cannot read at build time. Store them inside the model file as int32 or int64 values");
             }
 
             return;
