@@ -23,4 +23,11 @@ public sealed class OnnxNetworkAttribute : Attribute
     /// multi-output node. Layers that the target does not depend on are not compiled. Default: the model's outputs.
     /// </summary>
     public string? TargetLayer { get; set; }
+
+    /// <summary>
+    /// Values for symbolic dimensions of the graph inputs, as <c>name=value</c> pairs separated by commas, for example
+    /// <c>"S=28"</c> for a sequence length. Kiln compiles fixed shapes: the batch dimension becomes one observation,
+    /// and every other symbolic dimension needs a value here. Default: none.
+    /// </summary>
+    public string? Dimensions { get; set; }
 }

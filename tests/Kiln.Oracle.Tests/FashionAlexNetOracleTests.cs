@@ -33,8 +33,8 @@ public sealed class FashionAlexNetOracleTests : IClassFixture<FashionAlexNetFixt
     public void Predictions_MatchOnnxRuntime()
     {
         using var network = new FashionAlexNet();
-        int[] predicted = PredictClasses(network.Activations(_fixture.Images.Input, OutputAs.Rows).ToRows());
-        int[] expected = PredictClasses(ToRows(_fixture.Reference["prob"]));
+        int[] predicted = Classification.PredictClasses(network.Activations(_fixture.Images.Input, OutputAs.Rows).ToRows());
+        int[] expected = Classification.PredictClasses(Classification.ToRows(_fixture.Reference["prob"]));
 
         int[] disagreements = Enumerable.Range(0, predicted.Length).Where(image => predicted[image] != expected[image]).ToArray();
         Assert.True(disagreements.Length == 0, $"Kiln and ONNX Runtime predict different classes for images {string.Join(", ", disagreements)}.");
@@ -44,8 +44,8 @@ public sealed class FashionAlexNetOracleTests : IClassFixture<FashionAlexNetFixt
     public void Accuracy_MatchesOnnxRuntime()
     {
         using var network = new FashionAlexNet();
-        double accuracy = Accuracy(PredictClasses(network.Activations(_fixture.Images.Input, OutputAs.Rows).ToRows()));
-        double referenceAccuracy = Accuracy(PredictClasses(ToRows(_fixture.Reference["prob"])));
+        double accuracy = Classification.Accuracy(Classification.PredictClasses(network.Activations(_fixture.Images.Input, OutputAs.Rows).ToRows()), _fixture.Images.Labels);
+        double referenceAccuracy = Classification.Accuracy(Classification.PredictClasses(Classification.ToRows(_fixture.Reference["prob"])), _fixture.Images.Labels);
         _output.WriteLine($"accuracy on the first {FashionAlexNetFixture.ImageCount} test images: Kiln {accuracy:F2}, ONNX Runtime {referenceAccuracy:F2}");
 
         // The model's accuracy on all 10,000 test images is 0.8749 (PyTorch and ONNX Runtime 1.32), so a much lower reference means the images were prepared wrongly.
@@ -93,33 +93,4 @@ public sealed class FashionAlexNetOracleTests : IClassFixture<FashionAlexNetFixt
         Assert.Equal(reference.Shape, activations.Shape.Select(dimension => (long)dimension));
         Assert.True(deviation.IsWithinTolerance, $"{layerName} differs from ONNX Runtime: {deviation}.");
     }
-
-    private static float[,] ToRows(ReferenceTensor tensor)
-    {
-        int rowCount = (int)tensor.Shape[0];
-        int columnCount = tensor.Values.Length / rowCount;
-        var rows = new float[rowCount, columnCount];
-        Buffer.BlockCopy(tensor.Values, 0, rows, 0, tensor.Values.Length * sizeof(float));
-        return rows;
-    }
-
-    private static int[] PredictClasses(float[,] probabilities)
-    {
-        var classes = new int[probabilities.GetLength(0)];
-        for (int image = 0; image < classes.Length; image++)
-        {
-            for (int label = 1; label < probabilities.GetLength(1); label++)
-            {
-                if (probabilities[image, label] > probabilities[image, classes[image]])
-                {
-                    classes[image] = label;
-                }
-            }
-        }
-
-        return classes;
-    }
-
-    private double Accuracy(int[] predicted) =>
-        (double)Enumerable.Range(0, predicted.Length).Count(image => predicted[image] == _fixture.Images.Labels[image]) / predicted.Length;
 }

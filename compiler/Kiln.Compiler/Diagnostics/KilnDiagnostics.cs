@@ -45,7 +45,7 @@ internal static class KilnDiagnostics
     public static readonly DiagnosticDescriptor SymbolicDimension = Error(
         "KLN0008",
         "Symbolic dimension needs a value",
-        "Input '{0}' of the model '{1}' has the symbolic dimension '{2}' at axis {3}. Kiln compiles fixed shapes and binds only a leading batch dimension (to one observation), so export the model with this dimension fixed.");
+        "Input '{0}' of the model '{1}' has the symbolic dimension '{2}' at axis {3}. Kiln compiles fixed shapes and binds only the batch dimension (to one observation), so give the dimension a value with the Dimensions option (for example Dimensions = \"{2}=28\" on [OnnxNetwork]) or export the model with it fixed.");
 
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "KLN0009",
@@ -71,6 +71,11 @@ internal static class KilnDiagnostics
         "KLN0013",
         "External data outside the model's folder",
         "The initializer '{1}' of the model '{0}' names the external data file '{2}', which is absolute, contains '..' or lies outside the model's folder. Kiln reads external data only from files beside the model or below its folder, so a model cannot read other files of the build.");
+
+    public static readonly DiagnosticDescriptor InvalidDimensions = Error(
+        "KLN0014",
+        "Invalid dimension values",
+        "The Dimensions option '{0}' for the model '{1}' is invalid: {2}. Write name=value pairs separated by commas, such as \"S=28, T=5\", each naming a symbolic dimension of the graph inputs and giving it a positive size.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "KLN9999",

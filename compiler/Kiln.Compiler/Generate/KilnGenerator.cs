@@ -38,7 +38,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
                 static (attributeContext, _) => ReadDeclaration(attributeContext))
             .WithTrackingName(TrackingNames.Declarations);
 
-        // Item metadata (TargetLayer, ClassName) and the project's root namespace, for models added without an attribute.
+        // Item metadata (TargetLayer, ClassName, Dimensions) and the project's root namespace, for models added without an attribute.
         IncrementalValuesProvider<ModelOptions> modelOptions = context.AdditionalTextsProvider
             .Where(static text => text.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             .Combine(context.AnalyzerConfigOptionsProvider)
@@ -121,7 +121,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
         bool nested = symbol.ContainingType is not null;
         string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString();
         LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? syntax.Identifier.GetLocation());
-        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nested, symbol.IsGenericType, location);
+        string? dimensions = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Dimensions").Value.Value as string;
+        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nested, symbol.IsGenericType, location) { Dimensions = dimensions };
     }
 
     /// <summary>Finds the declaration's model among the AdditionalFiles: an exact path, else a unique match on the path's end.</summary>
@@ -164,7 +165,10 @@ public sealed class KilnGenerator : IIncrementalGenerator
         }
 
         ModelFile file = matches[0];
-        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false);
+        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false)
+        {
+            Dimensions = declaration.Dimensions,
+        };
         return new NetworkJob(request, null, location);
     }
 
@@ -173,8 +177,9 @@ public sealed class KilnGenerator : IIncrementalGenerator
         AnalyzerConfigOptions options = provider.GetOptions(text);
         options.TryGetValue("build_metadata.AdditionalFiles.TargetLayer", out string? targetLayer);
         options.TryGetValue("build_metadata.AdditionalFiles.ClassName", out string? className);
+        options.TryGetValue("build_metadata.AdditionalFiles.Dimensions", out string? dimensions);
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
-        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace));
+        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace)) { Dimensions = Empty(dimensions) };
 
         static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
     }
@@ -194,7 +199,10 @@ public sealed class KilnGenerator : IIncrementalGenerator
 
         string className = options.ClassName ?? ClassNameFor(options.Path);
         var location = new LocationInfo(options.Path, default, default);
-        var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true);
+        var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true)
+        {
+            Dimensions = options.Dimensions,
+        };
         yield return new NetworkJob(request, null, location);
     }
 

@@ -41,7 +41,7 @@ internal static class NetworkCompiler
         var folded = new HashSet<Node>();
 
         var shapes = new ShapeContext(graph);
-        List<GraphInput> inputs = BindInputs(graph, nodes, targets, shapes);
+        List<GraphInput> inputs = BindInputs(graph, nodes, targets, shapes, request.Dimensions);
         var inputNames = new HashSet<string>(inputs.Select(input => input.Name));
         AddInitializers(graph, nodes, shapes);
         foreach (Node node in nodes)
@@ -228,11 +228,25 @@ internal static class NetworkCompiler
     }
 
     /// <summary>
-    /// Finds the graph inputs the pruned nodes read and fixes their shapes. A leading symbolic dimension is the batch
-    /// and becomes 1, so one observation is one run of the compiled code.
+    /// Finds the graph inputs the pruned nodes read and fixes their shapes. Symbolic dimensions take their values from
+    /// the Dimensions option. The batch dimension becomes 1, so one observation is one run of the compiled code. It is
+    /// the dimension named like the leading dimension of a graph output, or else an input's leading symbolic dimension.
     /// </summary>
-    private static List<GraphInput> BindInputs(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes)
+    private static List<GraphInput> BindInputs(OnnxGraph graph, List<Node> nodes, List<string> targets, ShapeContext shapes, string? dimensionText)
     {
+        Dictionary<string, int> dimensions = DimensionValues.Parse(dimensionText, graph.FileName);
+        var symbols = new HashSet<string>(graph.DeclaredInputs.SelectMany(input => input.Symbols).Where(symbol => symbol is not null).Select(symbol => symbol!), StringComparer.Ordinal);
+        foreach (string name in dimensions.Keys.Where(name => !symbols.Contains(name)))
+        {
+            string known = symbols.Count == 0 ? "the graph inputs have no symbolic dimensions" : "the symbolic dimensions of the graph inputs are " + string.Join(", ", symbols.OrderBy(s => s, StringComparer.Ordinal));
+            throw DimensionValues.Invalid(dimensionText!, graph.FileName, $"no graph input has a dimension named '{name}' ({known})");
+        }
+
+        // A sequence model's input may carry the batch in the middle (S×N×28); the outputs show which dimension it is.
+        var batchSymbols = new HashSet<string>(
+            graph.DeclaredOutputs.Where(output => output.Symbols.Length > 0 && output.Symbols[0] is not null).Select(output => output.Symbols[0]!),
+            StringComparer.Ordinal);
+
         // A target that depends on no graph input is a constant; the network then takes no inputs.
         var read = new HashSet<string>(nodes.SelectMany(n => n.Inputs).Concat(targets));
         var declared = graph.DeclaredInputs.Where(i => !graph.Initializers.ContainsKey(i.Name) && read.Contains(i.Name)).ToList();
@@ -240,7 +254,7 @@ internal static class NetworkCompiler
         int offset = 0;
         foreach (ValueInfo input in declared)
         {
-            int[] shape = BindShape(graph, input);
+            int[] shape = BindShape(graph, input, dimensions, batchSymbols);
             shapes.Tensors[input.Name] = new TensorInfo(input.Name, input.Type, shape);
             int length = checked(shape.Aggregate(1, (p, d) => p * d));
             inputs.Add(new GraphInput(input.Name, offset, length, input.Type));
@@ -250,7 +264,7 @@ internal static class NetworkCompiler
         return inputs;
     }
 
-    private static int[] BindShape(OnnxGraph graph, ValueInfo input)
+    private static int[] BindShape(OnnxGraph graph, ValueInfo input, Dictionary<string, int> dimensions, HashSet<string> batchSymbols)
     {
         if (!ElementTypes.IsNumeric(input.Type))
         {
@@ -263,10 +277,20 @@ internal static class NetworkCompiler
         }
 
         var shape = new int[input.Dims.Length];
+        bool namesBatch = input.Symbols.Any(symbol => symbol is not null && batchSymbols.Contains(symbol) && !dimensions.ContainsKey(symbol));
         for (int axis = 0; axis < shape.Length; axis++)
         {
             long dim = input.Dims[axis];
-            if (dim < 0 && axis == 0 && shape.Length > 1)
+            string? symbol = input.Symbols[axis];
+            if (dim < 0 && symbol is not null && dimensions.TryGetValue(symbol, out int value))
+            {
+                dim = value;
+            }
+            else if (dim < 0 && symbol is not null && batchSymbols.Contains(symbol))
+            {
+                dim = 1;
+            }
+            else if (dim < 0 && axis == 0 && shape.Length > 1 && !namesBatch)
             {
                 dim = 1;
             }

@@ -11,4 +11,8 @@ internal sealed record NetworkRequest(
     string ClassName,
     string? TargetLayer,
     string ResourceName,
-    bool IsStandalone);
+    bool IsStandalone)
+{
+    /// <summary>Values for symbolic input dimensions as written by the user (<c>"S=28, T=5"</c>), or null for none.</summary>
+    public string? Dimensions { get; init; }
+}

@@ -4,7 +4,10 @@ namespace Kiln.Compiler.Generate;
 internal sealed record ModelFile(string Path, string ContentHash);
 
 /// <summary>The item metadata of an ONNX AdditionalFiles item and the project's root namespace.</summary>
-internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace);
+internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace)
+{
+    public string? Dimensions { get; init; }
+}
 
 /// <summary>A class marked with [OnnxNetwork], as read from syntax: names, arguments and where to report problems.</summary>
 internal sealed record NetworkDeclaration(
@@ -15,7 +18,10 @@ internal sealed record NetworkDeclaration(
     bool IsPartial,
     bool IsNested,
     bool IsGeneric,
-    LocationInfo? Location);
+    LocationInfo? Location)
+{
+    public string? Dimensions { get; init; }
+}
 
 /// <summary>A declaration matched with its model file, or the diagnostic that explains why it could not be.</summary>
 internal sealed record NetworkJob(NetworkRequest? Request, DiagnosticInfo? Problem, LocationInfo? Location);

@@ -33,6 +33,18 @@ internal static class NodeAttributes
         return attribute?.Ints.ToArray();
     }
 
+    public static float[]? GetFloats(this Node node, ShapeContext context, string name)
+    {
+        AttributeProto? attribute = Find(node, context, name, AttributeProto.Types.AttributeType.Floats);
+        return attribute?.Floats.ToArray();
+    }
+
+    public static string[]? GetStrings(this Node node, ShapeContext context, string name)
+    {
+        AttributeProto? attribute = Find(node, context, name, AttributeProto.Types.AttributeType.Strings);
+        return attribute?.Strings.Select(text => Encoding.UTF8.GetString(text.ToByteArray())).ToArray();
+    }
+
     public static bool Has(this Node node, string name) => node.Attributes.ContainsKey(name);
 
     private static AttributeProto? Find(Node node, ShapeContext context, string name, AttributeProto.Types.AttributeType expected)
@@ -67,6 +79,11 @@ internal static class NodeAttributes
         if (attribute.Floats.Count > 0)
         {
             return AttributeProto.Types.AttributeType.Floats;
+        }
+
+        if (attribute.Strings.Count > 0)
+        {
+            return AttributeProto.Types.AttributeType.Strings;
         }
 
         if (!attribute.S.IsEmpty)

@@ -39,7 +39,7 @@ internal static class OperatorRegistry
         new PassthroughOperator("Identity", 1),
         new PassthroughOperator("Dropout", 7),
         new ConstantOperator(),
-    }.Concat(MathOperators.All).Concat(DataMovementOperators.All).Concat(ReductionOperators.All).Concat(ConvolutionOperators.All).ToDictionary(op => op.OpType, StringComparer.Ordinal);
+    }.Concat(MathOperators.All).Concat(DataMovementOperators.All).Concat(ReductionOperators.All).Concat(ConvolutionOperators.All).Concat(RecurrentOperators.All).ToDictionary(op => op.OpType, StringComparer.Ordinal);
 
     public static IEnumerable<Operator> All => ByType.Values;
 
