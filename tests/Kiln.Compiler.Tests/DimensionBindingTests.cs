@@ -71,7 +71,7 @@ public sealed class DimensionBindingTests : IDisposable
         GeneratorRun run = GeneratorHarness.Run($"[Kiln.OnnxNetwork(\"summing.onnx\", Dimensions = \"{dimensions}\")] public sealed partial class Summing;", model);
 
         Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
-        Assert.Equal("KLN0014", diagnostic.Id);
+        Assert.Equal("KLN0020", diagnostic.Id);
         Assert.Contains(message, diagnostic.GetMessage());
     }
 

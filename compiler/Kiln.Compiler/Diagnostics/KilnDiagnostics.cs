@@ -73,7 +73,7 @@ internal static class KilnDiagnostics
         "The initializer '{1}' of the model '{0}' names the external data file '{2}', which is absolute, contains '..' or lies outside the model's folder. Kiln reads external data only from files beside the model or below its folder, so a model cannot read other files of the build.");
 
     public static readonly DiagnosticDescriptor InvalidDimensions = Error(
-        "KLN0014",
+        "KLN0020",
         "Invalid dimension values",
         "The Dimensions option '{0}' for the model '{1}' is invalid: {2}. Write name=value pairs separated by commas, such as \"S=28, T=5\", each naming a symbolic dimension of the graph inputs and giving it a positive size.");
 

@@ -9,7 +9,7 @@ namespace Kiln.Compiler.Generate;
 internal static class DimensionValues
 {
     /// <summary>The values by dimension name; empty when <paramref name="text"/> is null or blank.</summary>
-    /// <exception cref="CompilationError">KLN0014 when a pair is malformed, a value is not a positive integer, or a name repeats.</exception>
+    /// <exception cref="CompilationError">KLN0020 when a pair is malformed, a value is not a positive integer, or a name repeats.</exception>
     public static Dictionary<string, int> Parse(string? text, string modelFileName)
     {
         var values = new Dictionary<string, int>(StringComparer.Ordinal);
