@@ -43,7 +43,7 @@ internal static class NetworkCompiler
         var shapes = new ShapeContext(graph);
         List<GraphInput> inputs = BindInputs(graph, nodes, targets, shapes);
         var inputNames = new HashSet<string>(inputs.Select(input => input.Name));
-        AddInitializers(graph, nodes, shapes);
+        AddInitializers(graph, nodes, shapes, new ExternalDataFiles(request.ModelPath, request.ResourceName, request.ExternalData));
         foreach (Node node in nodes)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -266,12 +266,12 @@ internal static class NetworkCompiler
         return shape;
     }
 
-    private static void AddInitializers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes)
+    private static void AddInitializers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes, ExternalDataFiles embedded)
     {
         foreach (string name in nodes.SelectMany(n => n.Inputs).Where(graph.Initializers.ContainsKey).Distinct())
         {
             Initializer initializer = graph.Initializers[name];
-            InitializerCheck.Validate(graph, initializer);
+            InitializerCheck.Validate(graph, initializer, embedded);
             var info = new TensorInfo(name, initializer.Type, initializer.Dims.Select(d => (int)d).ToArray())
             {
                 Initializer = initializer,
@@ -340,7 +340,7 @@ internal static class NetworkCompiler
         // Names the generated class and its base already use.
         var taken = new HashSet<string>(StringComparer.Ordinal)
         {
-            "Network", "Layers", "Describe", "Forward", "Definition", "Options", "Activations", "Dispose", "ResolveLayer", "_weights",
+            "Network", "Layers", "Describe", "Forward", "Definition", "Options", "Activations", "Dispose", "ResolveLayer", "_weights", "_externalData",
         };
         var weights = new List<WeightModel>();
         foreach (string name in steps.SelectMany(s => s.Node.Inputs).Where(graph.Initializers.ContainsKey).Distinct())

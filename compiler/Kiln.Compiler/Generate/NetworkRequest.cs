@@ -3,6 +3,8 @@ namespace Kiln.Compiler.Generate;
 /// <summary>
 /// What to compile: the model file, the class to generate and the target layer. Value-equal, so the pipeline can
 /// cache on it. A standalone request comes from a model with no [OnnxNetwork] class, so the generated part declares the class in full.
+/// <see cref="ExternalData"/> is the model item's ExternalData metadata and <see cref="MaxArenaBytes"/> the
+/// KilnMaxArenaBytes build property, both as the build passes them (null when not set).
 /// </summary>
 internal sealed record NetworkRequest(
     string ModelPath,
@@ -11,4 +13,6 @@ internal sealed record NetworkRequest(
     string ClassName,
     string? TargetLayer,
     string ResourceName,
-    bool IsStandalone);
+    bool IsStandalone,
+    string? ExternalData = null,
+    string? MaxArenaBytes = null);
