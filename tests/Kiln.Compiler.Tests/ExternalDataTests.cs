@@ -13,13 +13,13 @@ public sealed class ExternalDataTests : IDisposable
     private const string Source = "namespace Sample;\n\n[Kiln.OnnxNetwork(\"ext.onnx\")]\npublic sealed partial class Ext;";
 
     // Conv 2×2 weights [[0.5, -1], [2, 0]] and bias -1: distinct from TinyConvRelu's, so a result can only come from the external file.
-    private static readonly float[] Weights = [0.5f, -1f, 2f, 0f];
-    private static readonly float[] Bias = [-1f];
+    internal static readonly float[] Weights = [0.5f, -1f, 2f, 0f];
+    internal static readonly float[] Bias = [-1f];
 
     // The input [[9, 1, 4], [2, 3, 0], [5, 8, -6]]. By hand: 4.5 - 1 + 4 - 1 = 6.5, 0.5 - 4 + 6 - 1 = 1.5,
     // 1 - 3 + 10 - 1 = 7, 1.5 - 0 + 16 - 1 = 16.5, all positive, so Relu keeps them.
-    private static readonly float[] Input = [9, 1, 4, 2, 3, 0, 5, 8, -6];
-    private static readonly float[] Expected = [6.5f, 1.5f, 7f, 16.5f];
+    internal static readonly float[] Input = [9, 1, 4, 2, 3, 0, 5, 8, -6];
+    internal static readonly float[] Expected = [6.5f, 1.5f, 7f, 16.5f];
 
     private readonly TestModels _models = new();
 
@@ -54,7 +54,8 @@ public sealed class ExternalDataTests : IDisposable
         string model = _models.Write("ext.onnx", Model(
             External("w", [1, 1, 2, 2], "weights/conv.bin", offset: 0, length: 16),
             External("b", [1], "./bias.bin", offset: null, length: 4)));
-        BuildOptions options = new BuildOptions().Metadata(model, "ExternalData", "weights\\conv.bin; bias.bin");
+        // The list as Kiln.targets passes it to the generator, with '|' in place of ';'.
+        BuildOptions options = new BuildOptions().Metadata(model, "KilnExternalData", "weights\\conv.bin| bias.bin");
 
         GeneratorRun run = GeneratorHarness.Run(options, Source, model);
 
@@ -147,7 +148,7 @@ public sealed class ExternalDataTests : IDisposable
     }
 
     /// <summary>TinyConvRelu's graph (Conv 2×2 then Relu on a 1×1×3×3 input) with the given weight and bias tensors.</summary>
-    private static ModelProto Model(TensorProto weights, TensorProto bias)
+    internal static ModelProto Model(TensorProto weights, TensorProto bias)
     {
         ModelProto model = TestModels.TinyConvRelu();
         model.Graph.Initializer.Clear();
@@ -156,7 +157,7 @@ public sealed class ExternalDataTests : IDisposable
         return model;
     }
 
-    private static TensorProto External(string name, long[] dims, string location, long? offset, long? length)
+    internal static TensorProto External(string name, long[] dims, string location, long? offset, long? length)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, DataLocation = TensorProto.Types.DataLocation.External };
         tensor.Dims.AddRange(dims);
@@ -176,7 +177,7 @@ public sealed class ExternalDataTests : IDisposable
 
     private static TensorProto Inline(string name, float[] values) => TestModels.RawFloats(name, [values.Length], values);
 
-    private static byte[] Bytes(float[] values)
+    internal static byte[] Bytes(float[] values)
     {
         byte[] bytes = new byte[values.Length * sizeof(float)];
         Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);

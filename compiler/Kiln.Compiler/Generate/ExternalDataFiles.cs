@@ -9,6 +9,7 @@ namespace Kiln.Compiler.Generate;
 /// The external data files that Kiln's build targets embed beside a model, and their manifest resource names.
 /// Kiln.targets applies the same rule: the files listed in the AdditionalFiles item's <c>ExternalData</c> metadata
 /// (paths relative to the model's folder, separated by semicolons), or else <c>&lt;model file&gt;.data</c> beside the model.
+/// The generator receives the metadata with '|' in place of ';' (see Kiln.targets), and accepts either.
 /// </summary>
 internal sealed class ExternalDataFiles
 {
@@ -19,7 +20,7 @@ internal sealed class ExternalDataFiles
     {
         IEnumerable<string> listed = string.IsNullOrWhiteSpace(metadata)
             ? new[] { Path.GetFileName(modelPath) + ".data" }
-            : metadata!.Split(';').Select(entry => entry.Trim()).Where(entry => entry.Length > 0);
+            : metadata!.Split(';', '|').Select(entry => entry.Trim()).Where(entry => entry.Length > 0);
 
         // The resource name keeps the entry as the metadata spells it, with forward slashes, because that is what the targets write.
         foreach (string entry in listed)

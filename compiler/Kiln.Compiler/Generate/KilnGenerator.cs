@@ -176,7 +176,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
         AnalyzerConfigOptions options = provider.GetOptions(text);
         options.TryGetValue("build_metadata.AdditionalFiles.TargetLayer", out string? targetLayer);
         options.TryGetValue("build_metadata.AdditionalFiles.ClassName", out string? className);
-        options.TryGetValue("build_metadata.AdditionalFiles.ExternalData", out string? externalData);
+        // Kiln.targets passes the ExternalData list with '|' between entries, because ';' starts a comment in .editorconfig files.
+        options.TryGetValue("build_metadata.AdditionalFiles.KilnExternalData", out string? externalData);
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
         provider.GlobalOptions.TryGetValue("build_property.KilnMaxArenaBytes", out string? maxArenaBytes);
         return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace), Empty(externalData), Empty(maxArenaBytes));
