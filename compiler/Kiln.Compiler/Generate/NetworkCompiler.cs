@@ -96,10 +96,27 @@ internal static class NetworkCompiler
             steps.Add(new Step(steps.Count, node, operators[node], arenaInputs, outputs));
         }
 
-        MemoryPlan plan = MemoryPlanner.Plan(steps, shapes);
+        MemoryPlan plan = MemoryPlanner.Plan(steps, shapes, MaxArenaBytes(request), graph.FileName);
         List<LayerModel> layers = DescribeLayers(nodes, shapes, inputs, Resolve, stepOf, plan);
         List<WeightModel> weights = NameWeights(graph, steps);
         return new NetworkModel(request, graph, shapes, inputs, steps, layers, plan, weights);
+    }
+
+    /// <summary>The KilnMaxArenaBytes build property as a number of bytes, or the default when the project does not set it.</summary>
+    private static long MaxArenaBytes(NetworkRequest request)
+    {
+        if (request.MaxArenaBytes is null)
+        {
+            return MemoryPlanner.DefaultMaxBytes;
+        }
+
+        bool valid = long.TryParse(request.MaxArenaBytes, NumberStyles.None, CultureInfo.InvariantCulture, out long bytes);
+        if (!valid || bytes < 1 || bytes > MemoryPlanner.HardMaxBytes)
+        {
+            throw new CompilationError(KilnDiagnostics.InvalidBuildProperty, "KilnMaxArenaBytes", request.MaxArenaBytes, $"a whole number of bytes from 1 to {Text(MemoryPlanner.HardMaxBytes)}");
+        }
+
+        return bytes;
     }
 
     private static OnnxGraph ReadModel(string path, CancellationToken cancellationToken)
