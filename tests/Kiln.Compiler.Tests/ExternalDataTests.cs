@@ -69,6 +69,28 @@ public sealed class ExternalDataTests : IDisposable
     }
 
     [Fact]
+    public void ExternalShapeTensorIsFolded()
+    {
+        // The Reshape target's -1 lies in the data file: the build reads small integer tensors, so the shape still folds.
+        ModelProto model = TestModels.PyTorchFlatten();
+        TensorProto minusOne = model.Graph.Initializer.Single(t => t.Name == "minus_one");
+        minusOne.RawData = Google.Protobuf.ByteString.Empty;
+        minusOne.DataLocation = TensorProto.Types.DataLocation.External;
+        minusOne.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "flat.onnx.data" });
+        minusOne.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = "8" });
+        _models.WriteBytes("flat.onnx.data", BitConverter.GetBytes(-1L));
+        string path = _models.Write("flat.onnx", model);
+
+        GeneratorRun run = GeneratorHarness.Run("namespace Sample;\n\n[Kiln.OnnxNetwork(\"flat.onnx\")]\npublic sealed partial class Flat;", path);
+
+        Assert.Empty(run.KilnDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        string generated = run.GeneratedSource("Flat.g.cs");
+        Assert.Contains("2 compute steps up to /Relu", generated);
+        Assert.DoesNotContain("_externalData", generated);
+    }
+
+    [Fact]
     public void MissingFileIsReported()
     {
         string model = _models.Write("ext.onnx", Model(External("w", [1, 1, 2, 2], "ext.onnx.data", 0, 16), Inline("b", Bias)));
@@ -130,6 +152,58 @@ public sealed class ExternalDataTests : IDisposable
 
         Assert.Equal("KLN0003", diagnostic.Id);
         Assert.Contains("the external data offset '-8', which is not a non-negative integer", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void FashionAlexNetFromExternalDataMatchesEmbedded()
+    {
+        // Move every weight of 1 KiB or more into one data file, each at a multiple of 4096 bytes, as ONNX tools save large models.
+        string original = Path.Combine(PackageTests.RepositoryRoot(), "generated-samples", "AotClassification", "fashion-alexnet.onnx");
+        ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(original));
+        using var data = new MemoryStream();
+        int moved = 0;
+        foreach (TensorProto tensor in model.Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Float && t.RawData.Length >= 1024))
+        {
+            data.SetLength((data.Length + 4095) / 4096 * 4096);
+            data.Position = data.Length;
+            long offset = data.Position;
+            tensor.RawData.WriteTo(data);
+            tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "split.onnx.data" });
+            tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = tensor.RawData.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            tensor.RawData = Google.Protobuf.ByteString.Empty;
+            tensor.DataLocation = TensorProto.Types.DataLocation.External;
+            moved++;
+        }
+
+        string split = _models.Write("split.onnx", model);
+        string splitData = _models.WriteBytes("split.onnx.data", data.ToArray());
+        const string source = """
+            namespace Sample;
+
+            [Kiln.OnnxNetwork("fashion-alexnet.onnx")]
+            public sealed partial class Embedded;
+
+            [Kiln.OnnxNetwork("split.onnx")]
+            public sealed partial class Split;
+            """;
+
+        GeneratorRun run = GeneratorHarness.Run(source, original, split);
+
+        Assert.True(moved >= 8, $"Only {moved} weights were moved to the data file.");
+        Assert.True(new FileInfo(split).Length < 64 * 1024, $"{split} still has {new FileInfo(split).Length} bytes.");
+        Assert.Empty(run.KilnDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        Assembly assembly = run.Load([("Kiln/split.onnx/split.onnx.data", splitData)], original, split);
+        var embedded = (CompiledNetwork)Activator.CreateInstance(assembly.GetType("Sample.Embedded")!, [null])!;
+        var external = (CompiledNetwork)Activator.CreateInstance(assembly.GetType("Sample.Split")!, [null])!;
+        var random = new Random(5);
+        float[] image = Enumerable.Range(0, embedded.Definition.InputLength).Select(_ => (float)random.NextDouble()).ToArray();
+
+        // The same weights through the same generated steps: the results must agree bit for bit.
+        float[] expected = embedded.Activations(image).Values.ToArray();
+        Assert.Equal(expected, external.Activations(image).Values.ToArray());
+        Assert.Equal(10, expected.Length);
     }
 
     private static float[] Run(Assembly assembly)
