@@ -28,7 +28,7 @@ public sealed class ExternalDataTests : IDisposable
     [Fact]
     public void DataFileBesideModelRuns()
     {
-        // Four bytes before the weights, so that offsets count; the bias has no length, so it runs to the end of the file.
+        // Four bytes lie before the weights, so that offsets count. The bias has no length, so it runs to the end of the file.
         string data = _models.WriteBytes("ext.onnx.data", [0xFF, 0xFF, 0xFF, 0xFF, .. Bytes(Weights), .. Bytes(Bias)]);
         string model = _models.Write("ext.onnx", Model(
             External("w", [1, 1, 2, 2], "ext.onnx.data", offset: 4, length: 16),
@@ -157,7 +157,7 @@ public sealed class ExternalDataTests : IDisposable
     [Fact]
     public void FashionAlexNetFromExternalDataMatchesEmbedded()
     {
-        // Move every weight of 1 KiB or more into one data file, each at a multiple of 4096 bytes, as ONNX tools save large models.
+        // Move every weight of 1 KiB or more into one data file, each at a multiple of 4096 bytes, so offsets leave gaps between tensors.
         string original = Path.Combine(PackageTests.RepositoryRoot(), "generated-samples", "AotClassification", "fashion-alexnet.onnx");
         ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(original));
         using var data = new MemoryStream();

@@ -3,8 +3,8 @@ namespace Kiln.Compiler.Generate;
 /// <summary>
 /// What to compile: the model file, the class to generate and the target layer. Value-equal, so the pipeline can
 /// cache on it. A standalone request comes from a model with no [OnnxNetwork] class, so the generated part declares the class in full.
-/// <see cref="ExternalData"/> is the model item's ExternalData metadata and <see cref="MaxArenaBytes"/> the
-/// KilnMaxArenaBytes build property, both as the build passes them (null when not set).
+/// <see cref="ExternalData"/> is the model item's ExternalData list, with '|' between entries as Kiln.targets passes it,
+/// and <see cref="MaxArenaBytes"/> the KilnMaxArenaBytes build property as text. Both are null when the project does not set them.
 /// </summary>
 internal sealed record NetworkRequest(
     string ModelPath,

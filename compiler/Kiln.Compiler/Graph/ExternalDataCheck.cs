@@ -7,7 +7,7 @@ namespace Kiln.Compiler.Graph;
 
 /// <summary>
 /// Checks an initializer whose values lie in an external file: the file exists, the build embeds it, and the byte
-/// range fits in it and holds exactly the values the dims declare. Float values are never read here: the generated
+/// range fits in it and contains exactly the values the dims declare. Float values are never read here: the generated
 /// code views them in the embedded file at run time.
 /// </summary>
 internal static class ExternalDataCheck

@@ -46,8 +46,8 @@ internal sealed class Initializer
     public long Offset { get; set; }
 
     /// <summary>
-    /// Byte length of the values in the model file (Raw, PackedFloats) or in the external file (External, where -1
-    /// means the model gave no length, so the values run to the end of the file).
+    /// Byte length of the values in the model file (Raw, PackedFloats) or in the external file (External). For an
+    /// external file it is -1 when the model gives no length, until the build check sets it to the bytes up to the file's end.
     /// </summary>
     public long ByteLength { get; set; }
 

@@ -25,7 +25,7 @@ internal static class MemoryPlanner
 
     /// <param name="steps">The compute steps in order.</param>
     /// <param name="shapes">The shapes of the tensors the steps write.</param>
-    /// <param name="maxBytes">The limit on the tensors' part of the arena, in bytes; planning stops with KLN0018 at the first step past it.</param>
+    /// <param name="maxBytes">The limit on the tensors' part of the arena, in bytes. Planning stops with KLN0018 at the first step past it.</param>
     /// <param name="modelFile">The model's file name, for the diagnostic.</param>
     public static MemoryPlan Plan(IReadOnlyList<Step> steps, ShapeContext shapes, long maxBytes, string modelFile)
     {
