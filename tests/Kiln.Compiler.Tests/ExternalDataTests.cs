@@ -91,6 +91,28 @@ public sealed class ExternalDataTests : IDisposable
     }
 
     [Fact]
+    public void ExternalResizeScalesAreRead()
+    {
+        // Resize's scales [1, 1, 2, 2] lie in the data file. Nearest-neighbour doubling repeats each pixel as a 2×2 block.
+        var graph = new GraphProto { Name = "up" };
+        graph.Input.Add(TestModels.Value("x", 1, 1, 2, 2));
+        graph.Output.Add(TestModels.Value("y", 1, 1, 4, 4));
+        graph.Initializer.Add(External("scales", [4], "up.onnx.data", offset: 0, length: 16));
+        graph.Node.Add(TestModels.Node("up", "Resize", ["x", "", "scales"], ["y"], TestModels.Text("mode", "nearest")));
+        string data = _models.WriteBytes("up.onnx.data", Bytes([1f, 1f, 2f, 2f]));
+        string path = _models.Write("up.onnx", TestModels.Model(graph, 13));
+
+        GeneratorRun run = GeneratorHarness.Run("namespace Sample;\n\n[Kiln.OnnxNetwork(\"up.onnx\")]\npublic sealed partial class Up;", path);
+
+        Assert.Empty(run.KilnDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        Assembly assembly = run.Load([("Kiln/up.onnx/up.onnx.data", data)], path);
+        var network = (CompiledNetwork)Activator.CreateInstance(assembly.GetType("Sample.Up")!, [null])!;
+        float[] expected = [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4];
+        Assert.Equal(expected, network.Activations(new float[] { 1, 2, 3, 4 }).Values.ToArray());
+    }
+
+    [Fact]
     public void MissingFileIsReported()
     {
         string model = _models.Write("ext.onnx", Model(External("w", [1, 1, 2, 2], "ext.onnx.data", 0, 16), Inline("b", Bias)));

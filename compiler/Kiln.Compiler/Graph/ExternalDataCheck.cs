@@ -7,13 +7,16 @@ namespace Kiln.Compiler.Graph;
 
 /// <summary>
 /// Checks an initializer whose values lie in an external file: the file exists, the build embeds it, and the byte
-/// range fits in it and contains exactly the values the dims declare. Float values are never read here: the generated
-/// code views them in the embedded file at run time.
+/// range fits in it and contains exactly the values the dims declare. Float weights are not read here, because the
+/// generated code views them in the embedded file at run time. Only small constants are read, for shape inference.
 /// </summary>
 internal static class ExternalDataCheck
 {
     /// <summary>Non-float values up to this size are read, so that shape tensors and axes can be folded at build time.</summary>
     private const int MaxInlineBytes = 1 << 16;
+
+    /// <summary>Float values up to this size are read too, for constants such as Resize's scales; larger float tensors are weights.</summary>
+    private const int MaxInlineFloatBytes = 64;
 
     public static void Validate(OnnxGraph graph, Initializer initializer, long count, ExternalDataFiles embedded)
     {
@@ -51,7 +54,7 @@ internal static class ExternalDataCheck
         initializer.ByteLength = length;
         initializer.ExternalFileLength = file.Length;
         initializer.ExternalResourceName = resource;
-        if (initializer.Type != ElementType.Float && length <= MaxInlineBytes)
+        if (length <= (initializer.Type == ElementType.Float ? MaxInlineFloatBytes : MaxInlineBytes))
         {
             try
             {
