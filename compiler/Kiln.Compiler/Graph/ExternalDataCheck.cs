@@ -15,7 +15,7 @@ internal static class ExternalDataCheck
     /// <summary>Non-float values up to this size are read, so that shape tensors and axes can be folded at build time.</summary>
     private const int MaxInlineBytes = 1 << 16;
 
-    /// <summary>Float values up to this size are read too, for constants such as Resize's scales; larger float tensors are weights.</summary>
+    /// <summary>Float values up to this size are read too, for constants such as Resize's scales. Larger float tensors are weights.</summary>
     private const int MaxInlineFloatBytes = 64;
 
     public static void Validate(OnnxGraph graph, Initializer initializer, long count, ExternalDataFiles embedded)
