@@ -5,8 +5,8 @@ using System.Runtime.InteropServices;
 namespace Kiln;
 
 /// <summary>
-/// An ONNX model file embedded in an assembly as a manifest resource, read in place: generated code stores
-/// the byte offset of every weight and views it as a span of floats, with no parsing and no copy.
+/// An ONNX model file, or one of its external data files, embedded in an assembly as a manifest resource and read in
+/// place: generated code stores the byte offset of every weight and views it as a span of floats, with no parsing and no copy.
 /// </summary>
 public sealed unsafe class ModelWeights
 {
@@ -47,8 +47,8 @@ public sealed unsafe class ModelWeights
         if (weights.Length != expectedLength)
         {
             throw new InvalidOperationException(
-                $"The embedded model '{resourceName}' in {assembly.GetName().Name} has {weights.Length} bytes, but the code was " +
-                $"generated from a file of {expectedLength} bytes. Rebuild the project so that both come from the same model.");
+                $"The embedded file '{resourceName}' in {assembly.GetName().Name} has {weights.Length} bytes, but the code was " +
+                $"generated from a file of {expectedLength} bytes. Rebuild the project so that both come from the same files.");
         }
 
         return weights;
@@ -71,7 +71,8 @@ public sealed unsafe class ModelWeights
         Stream stream = assembly.GetManifestResourceStream(resourceName)
             ?? throw new InvalidOperationException(
                 $"{assembly.GetName().Name} has no embedded resource '{resourceName}'. Kiln's build targets embed every " +
-                "AdditionalFiles item ending in .onnx; check that the model is listed as AdditionalFiles and that Kiln.targets is imported.");
+                "AdditionalFiles item ending in .onnx and its external data files; check that the model is listed as AdditionalFiles " +
+                "and that Kiln.targets is imported.");
 
         if (stream is UnmanagedMemoryStream unmanaged)
         {

@@ -170,12 +170,12 @@ public sealed class BadModelTests : IDisposable
     }
 
     [Fact]
-    public void ExternalDataBesideModelIsNotReadYet()
+    public void ExternalDataFileMissing()
     {
         Diagnostic diagnostic = Single(_models.Write("net.onnx", WithExternalWeights("weights.bin")));
 
-        Assert.Equal("KLN0007", diagnostic.Id);
-        Assert.Contains("external file 'weights.bin'", diagnostic.GetMessage());
+        Assert.Equal("KLN0014", diagnostic.Id);
+        Assert.Contains("external file 'weights.bin', which does not exist", diagnostic.GetMessage());
     }
 
     private static ModelProto WithExternalWeights(string location)

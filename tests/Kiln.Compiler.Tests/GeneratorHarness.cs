@@ -118,9 +118,14 @@ internal sealed record GeneratorRun(GeneratorDriver Driver, Compilation Output, 
         Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning);
 
     /// <summary>Compiles the output with each model embedded as Kiln's build targets would, and loads it.</summary>
-    public Assembly Load(params string[] modelPaths)
+    public Assembly Load(params string[] modelPaths) => Load([], modelPaths);
+
+    /// <summary>Compiles the output with each model and the given external data files embedded under their resource names, and loads it.</summary>
+    public Assembly Load(IEnumerable<(string ResourceName, string Path)> externalFiles, params string[] modelPaths)
     {
-        var resources = modelPaths.Select(path => new ResourceDescription(KilnGenerator.ResourceName(path), () => File.OpenRead(path), isPublic: true));
+        var resources = modelPaths.Select(path => (ResourceName: KilnGenerator.ResourceName(path), Path: path))
+            .Concat(externalFiles)
+            .Select(file => new ResourceDescription(file.ResourceName, () => File.OpenRead(file.Path), isPublic: true));
         using var image = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult emitted = Output.Emit(image, manifestResources: resources);
         Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));

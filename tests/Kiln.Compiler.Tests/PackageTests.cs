@@ -4,7 +4,7 @@ namespace Kiln.Compiler.Tests;
 
 /// <summary>
 /// Packs Kiln the way it ships, then builds and runs a fresh console project that adds it as a user would: one
-/// package reference and one AdditionalFiles item.
+/// package reference and AdditionalFiles items, two of them models with external data files.
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
@@ -25,6 +25,18 @@ public sealed class PackageTests : IDisposable
         string app = Path.Combine(_work.Folder, "app");
         Directory.CreateDirectory(app);
         _work.Write(Path.Combine("app", "tiny.onnx"), TestModels.TinyConvRelu());
+
+        // Two models with external data: one with ext.onnx.data beside it, found by name, and one whose files its item lists.
+        _work.Write(Path.Combine("app", "ext.onnx"), ExternalDataTests.Model(
+            ExternalDataTests.External("w", [1, 1, 2, 2], "ext.onnx.data", offset: 0, length: 16),
+            ExternalDataTests.External("b", [1], "ext.onnx.data", offset: 16, length: 4)));
+        _work.WriteBytes(Path.Combine("app", "ext.onnx.data"), [.. ExternalDataTests.Bytes(ExternalDataTests.Weights), .. ExternalDataTests.Bytes(ExternalDataTests.Bias)]);
+        Directory.CreateDirectory(Path.Combine(app, "models", "weights"));
+        _work.Write(Path.Combine("app", "models", "listed.onnx"), ExternalDataTests.Model(
+            ExternalDataTests.External("w", [1, 1, 2, 2], "weights/conv.bin", offset: 0, length: 16),
+            ExternalDataTests.External("b", [1], "bias.bin", offset: 0, length: 4)));
+        _work.WriteBytes(Path.Combine("app", "models", "weights", "conv.bin"), ExternalDataTests.Bytes(ExternalDataTests.Weights));
+        _work.WriteBytes(Path.Combine("app", "models", "bias.bin"), ExternalDataTests.Bytes(ExternalDataTests.Bias));
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <configuration>
               <packageSources>
@@ -43,6 +55,8 @@ public sealed class PackageTests : IDisposable
               <ItemGroup>
                 <PackageReference Include="Kiln" Version="{version}" />
                 <AdditionalFiles Include="tiny.onnx" />
+                <AdditionalFiles Include="ext.onnx" />
+                <AdditionalFiles Include="models/listed.onnx" ExternalData="weights/conv.bin;bias.bin" />
               </ItemGroup>
             </Project>
             """);
@@ -52,15 +66,29 @@ public sealed class PackageTests : IDisposable
             using var network = new Tiny();
             float[] x = [9, 1, 4, 2, 3, 0, 5, 8, -6];
             System.Console.WriteLine(string.Join(" ", network.Activations(x).Values.ToArray()));
+            using var beside = new Ext();
+            System.Console.WriteLine(string.Join(" ", beside.Activations(x).Values.ToArray()));
+            using var listed = new Listed();
+            System.Console.WriteLine(string.Join(" ", listed.Activations(x).Values.ToArray()));
 
             [OnnxNetwork("tiny.onnx")]
             public sealed partial class Tiny;
+
+            [OnnxNetwork("ext.onnx")]
+            public sealed partial class Ext;
+
+            [OnnxNetwork("models/listed.onnx")]
+            public sealed partial class Listed;
             """);
 
-        string output = Run("dotnet", "run -c Release", app);
+        string[] lines = Run("dotnet", "run -c Release", app).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         // Conv 2×2 with w = [[1, 0], [0, -1]], b = 0.5, then Relu, worked out by hand.
-        Assert.Contains("6.5 1.5 0 9.5", output);
+        Assert.Equal("6.5 1.5 0 9.5", lines[^3]);
+
+        // The external data models' weights give 6.5 1.5 7 16.5 (worked out in ExternalDataTests).
+        Assert.Equal("6.5 1.5 7 16.5", lines[^2]);
+        Assert.Equal("6.5 1.5 7 16.5", lines[^1]);
     }
 
     private static string Run(string fileName, string arguments, string folder)
@@ -84,7 +112,7 @@ public sealed class PackageTests : IDisposable
         return output;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -25,6 +25,25 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void FashionAlexNetMatchesSnapshot()
+    {
+        // A real exported model (a small AlexNet for 28×28 Fashion-MNIST images), the one the NativeAOT sample compiles.
+        string model = Path.Combine(PackageTests.RepositoryRoot(), "generated-samples", "AotClassification", "fashion-alexnet.onnx");
+        const string source = """
+            namespace Sample;
+
+            [Kiln.OnnxNetwork("fashion-alexnet.onnx")]
+            public sealed partial class FashionAlexNet;
+            """;
+
+        GeneratorRun run = GeneratorHarness.Run(source, model);
+
+        Assert.Empty(run.KilnDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        VerifiedFile.Assert("FashionAlexNet", run.GeneratedSource("FashionAlexNet.g.cs"));
+    }
+
+    [Fact]
     public void PyTorchFlattenFoldsShapeArithmetic()
     {
         string model = _models.Write("torch-flatten.onnx", TestModels.PyTorchFlatten());

@@ -5,6 +5,13 @@ namespace Kiln.Compiler.Diagnostics;
 /// <summary>Every diagnostic Kiln reports, in one place. Messages name the model file and the node, and state what would be accepted.</summary>
 internal static class KilnDiagnostics
 {
+    /// <summary>
+    /// Where each diagnostic's help page lies: <c>KLNxxxx.md</c> in the repository's <c>docs/diagnostics</c> folder.
+    /// Kiln has no public documentation address yet, so the link is a path relative to the repository root, which a
+    /// reader of the repository can follow but an IDE cannot open. Set this to the folder's web address once it has one.
+    /// </summary>
+    public const string HelpLinkBase = "docs/diagnostics/";
+
     private const string Category = "Kiln";
 
     public static readonly DiagnosticDescriptor ModelNotFound = Error(
@@ -72,6 +79,36 @@ internal static class KilnDiagnostics
         "External data outside the model's folder",
         "The initializer '{1}' of the model '{0}' names the external data file '{2}', which is absolute, contains '..' or lies outside the model's folder. Kiln reads external data only from files beside the model or below its folder, so a model cannot read other files of the build.");
 
+    public static readonly DiagnosticDescriptor ExternalDataNotFound = Error(
+        "KLN0014",
+        "External data file not found",
+        "The initializer '{1}' of the model '{0}' stores its values in the external file '{2}', which does not exist (expected at {3}). Keep the external data files where the exporter wrote them, beside the model.");
+
+    public static readonly DiagnosticDescriptor ExternalDataNotEmbedded = Error(
+        "KLN0015",
+        "External data file not embedded",
+        "The initializer '{1}' of the model '{0}' stores its values in the external file '{2}', but the build embeds only '{3}' beside this model. List every external data file in the model's item, separated by semicolons: <AdditionalFiles Include=\"{0}\" ExternalData=\"{2}\" />.");
+
+    public static readonly DiagnosticDescriptor ExternalDataOutsideFile = Error(
+        "KLN0016",
+        "External data range outside its file",
+        "The initializer '{1}' of the model '{0}' names {2} of the external file '{3}', which has only {4} bytes. Save the model and its external data again, together.");
+
+    public static readonly DiagnosticDescriptor ExternalDataLengthMismatch = Error(
+        "KLN0017",
+        "External data length does not match the dims",
+        "The initializer '{1}' of the model '{0}' has {2} bytes in the external file '{3}', but its {4} need {5} {6} values, which take {7} bytes. Save the model and its external data again, together.");
+
+    public static readonly DiagnosticDescriptor ArenaTooLarge = Error(
+        "KLN0018",
+        "Activation memory too large",
+        "The network compiled from '{0}' needs {1} bytes of activation memory per observation (at step {2}, {3}), more than the limit of {4} bytes. Choose an earlier TargetLayer, or raise the limit with the KilnMaxArenaBytes build property, up to {5} bytes.");
+
+    public static readonly DiagnosticDescriptor InvalidBuildProperty = Error(
+        "KLN0019",
+        "Invalid Kiln build property",
+        "The build property {0} has the value '{1}', but it must be {2}.");
+
     public static readonly DiagnosticDescriptor InvalidDimensions = Error(
         "KLN0020",
         "Invalid dimension values",
@@ -83,5 +120,5 @@ internal static class KilnDiagnostics
         "Kiln failed while compiling the model '{0}': {1}. This is a bug in Kiln, so please report it with the model.");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
 }

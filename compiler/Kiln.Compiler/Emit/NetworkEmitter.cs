@@ -130,16 +130,44 @@ internal static class NetworkEmitter
     private static void EmitConstructor(SourceWriter writer, NetworkModel model)
     {
         writer.Line("private readonly global::Kiln.ModelWeights _weights;");
+        if (ExternalFiles(model).Count > 0)
+        {
+            writer.Line("private readonly global::Kiln.ModelWeights[] _externalData;");
+        }
+
         writer.Line();
-        writer.Summary($"Creates the network. Its weights are read in place from {model.Graph.FileName}, which Kiln's build targets embed in this assembly.");
+        string files = string.Join(", ", new[] { model.Graph.FileName }.Concat(ExternalFiles(model).Select(file => file.ExternalLocation)));
+        writer.Summary($"Creates the network. Its weights are read in place from {files}, which Kiln's build targets embed in this assembly.");
         writer.Line("/// <param name=\"options\">Execution environment, mini-batch size, parallelism and progress reporting; null for the defaults.</param>");
         writer.Line($"public {model.Request.ClassName}(global::Kiln.ActivationOptions? options = null)");
         writer.Line("    : base(Network, options)");
         writer.Line("{");
         writer.Line($"    _weights = global::Kiln.ModelWeights.FromManifestResource(typeof({model.Request.ClassName}).Assembly, " +
             $"{Literals.String(model.Request.ResourceName)}, expectedLength: {Literals.Int(model.Graph.FileLength)});");
+        List<Initializer> externalFiles = ExternalFiles(model);
+        if (externalFiles.Count > 0)
+        {
+            writer.Line("    _externalData =");
+            writer.Line("    [");
+            foreach (Initializer file in externalFiles)
+            {
+                writer.Line($"        global::Kiln.ModelWeights.FromManifestResource(typeof({model.Request.ClassName}).Assembly, " +
+                    $"{Literals.String(file.ExternalResourceName!)}, expectedLength: {Literals.Int(file.ExternalFileLength)}),");
+            }
+
+            writer.Line("    ];");
+        }
+
         writer.Line("}");
     }
+
+    /// <summary>One initializer per external data file the weights read, in order of first use, to name each file once.</summary>
+    private static List<Initializer> ExternalFiles(NetworkModel model) =>
+        model.Weights.Select(w => w.Initializer)
+            .Where(i => i.Storage == TensorStorage.External)
+            .GroupBy(i => i.ExternalResourceName)
+            .Select(group => group.First())
+            .ToList();
 
     private static void EmitWeights(SourceWriter writer, NetworkModel model)
     {
@@ -148,7 +176,9 @@ internal static class NetworkEmitter
             return;
         }
 
-        writer.Comment($"Weights: views of the embedded {model.Graph.FileName} at the byte offsets of their initializers.");
+        List<Initializer> externalFiles = ExternalFiles(model);
+        string sources = externalFiles.Count == 0 ? model.Graph.FileName : $"{model.Graph.FileName} and its external data files";
+        writer.Comment($"Weights: views of the embedded {sources} at the byte offsets of their initializers.");
         foreach (WeightModel weight in model.Weights)
         {
             Initializer initializer = weight.Initializer;
@@ -157,6 +187,14 @@ internal static class NetworkEmitter
             if (initializer.Storage is TensorStorage.Raw or TensorStorage.PackedFloats)
             {
                 writer.Line($"private global::System.ReadOnlySpan<float> {weight.Identifier} => _weights.Floats({Literals.Int(initializer.Offset)}, {Literals.Int(count)}); // {SourceWriter.OneLine(initializer.Name)}: {shape}");
+                continue;
+            }
+
+            if (initializer.Storage == TensorStorage.External)
+            {
+                int file = externalFiles.FindIndex(f => f.ExternalResourceName == initializer.ExternalResourceName);
+                writer.Line($"private global::System.ReadOnlySpan<float> {weight.Identifier} => _externalData[{Literals.Int(file)}].Floats({Literals.Int(initializer.Offset)}, {Literals.Int(count)}); " +
+                    $"// {initializer.Name}: {shape}, in {initializer.ExternalLocation}");
                 continue;
             }
 

@@ -47,7 +47,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<NetworkJob> declaredJobs = declarations
             .Combine(modelFiles.Collect())
-            .Select(static (pair, _) => Match(pair.Left, pair.Right))
+            .Combine(modelOptions.Collect())
+            .Select(static (pair, _) => Match(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Jobs);
 
         IncrementalValuesProvider<NetworkJob> standaloneJobs = modelOptions
@@ -126,7 +127,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
     }
 
     /// <summary>Finds the declaration's model among the AdditionalFiles: an exact path, else a unique match on the path's end.</summary>
-    private static NetworkJob Match(NetworkDeclaration declaration, ImmutableArray<ModelFile> files)
+    private static NetworkJob Match(NetworkDeclaration declaration, ImmutableArray<ModelFile> files, ImmutableArray<ModelOptions> options)
     {
         LocationInfo? location = declaration.Location;
         if (!declaration.IsPartial)
@@ -165,7 +166,9 @@ public sealed class KilnGenerator : IIncrementalGenerator
         }
 
         ModelFile file = matches[0];
-        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false)
+        ModelOptions? itemOptions = options.FirstOrDefault(o => o.Path == file.Path);
+        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false,
+            itemOptions?.ExternalData, itemOptions?.MaxArenaBytes)
         {
             Dimensions = declaration.Dimensions,
         };
@@ -178,8 +181,15 @@ public sealed class KilnGenerator : IIncrementalGenerator
         options.TryGetValue("build_metadata.AdditionalFiles.TargetLayer", out string? targetLayer);
         options.TryGetValue("build_metadata.AdditionalFiles.ClassName", out string? className);
         options.TryGetValue("build_metadata.AdditionalFiles.Dimensions", out string? dimensions);
+
+        // Kiln.targets passes the ExternalData list with '|' between entries, because ';' starts a comment in .editorconfig files.
+        options.TryGetValue("build_metadata.AdditionalFiles.KilnExternalData", out string? externalData);
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
-        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace)) { Dimensions = Empty(dimensions) };
+        provider.GlobalOptions.TryGetValue("build_property.KilnMaxArenaBytes", out string? maxArenaBytes);
+        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace), Empty(externalData), Empty(maxArenaBytes))
+        {
+            Dimensions = Empty(dimensions),
+        };
 
         static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
     }
@@ -190,7 +200,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
     /// </summary>
     private static IEnumerable<NetworkJob> Standalone(ModelOptions options, ImmutableArray<ModelFile> files, ImmutableArray<NetworkDeclaration> declarations)
     {
-        bool declared = declarations.Any(declaration => Match(declaration, files).Request?.ModelPath == options.Path);
+        bool declared = declarations.Any(declaration => Match(declaration, files, ImmutableArray<ModelOptions>.Empty).Request?.ModelPath == options.Path);
         ModelFile? file = files.FirstOrDefault(f => f.Path == options.Path);
         if (declared || file is null)
         {
@@ -199,7 +209,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
 
         string className = options.ClassName ?? ClassNameFor(options.Path);
         var location = new LocationInfo(options.Path, default, default);
-        var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true)
+        var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true,
+            options.ExternalData, options.MaxArenaBytes)
         {
             Dimensions = options.Dimensions,
         };

@@ -43,7 +43,7 @@ internal static class NetworkCompiler
         var shapes = new ShapeContext(graph);
         List<GraphInput> inputs = BindInputs(graph, nodes, targets, shapes, request.Dimensions);
         var inputNames = new HashSet<string>(inputs.Select(input => input.Name));
-        AddInitializers(graph, nodes, shapes);
+        AddInitializers(graph, nodes, shapes, new ExternalDataFiles(request.ModelPath, request.ResourceName, request.ExternalData));
         foreach (Node node in nodes)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -97,7 +97,7 @@ internal static class NetworkCompiler
         }
 
         AddConstantTargets(targets, shapes, Resolve, aliases, stepOf, inputNames, steps);
-        MemoryPlan plan = MemoryPlanner.Plan(steps, shapes);
+        MemoryPlan plan = MemoryPlanner.Plan(steps, shapes, MaxArenaBytes(request), graph.FileName);
         List<LayerModel> layers = DescribeLayers(nodes, shapes, inputs, Resolve, stepOf, plan);
         List<WeightModel> weights = NameWeights(graph, steps);
         return new NetworkModel(request, graph, shapes, inputs, steps, layers, plan, weights);
@@ -130,6 +130,23 @@ internal static class NetworkCompiler
             stepOf[copy] = steps.Count;
             steps.Add(new Step(steps.Count, node, ConstantTargetOperator.Instance, new List<string>(), new List<string> { copy }));
         }
+    }
+
+    /// <summary>The KilnMaxArenaBytes build property as a number of bytes, or the default when the project does not set it.</summary>
+    private static long MaxArenaBytes(NetworkRequest request)
+    {
+        if (request.MaxArenaBytes is null)
+        {
+            return MemoryPlanner.DefaultMaxBytes;
+        }
+
+        bool valid = long.TryParse(request.MaxArenaBytes, NumberStyles.None, CultureInfo.InvariantCulture, out long bytes);
+        if (!valid || bytes < 1 || bytes > MemoryPlanner.HardMaxBytes)
+        {
+            throw new CompilationError(KilnDiagnostics.InvalidBuildProperty, "KilnMaxArenaBytes", request.MaxArenaBytes, $"a whole number of bytes from 1 to {Text(MemoryPlanner.HardMaxBytes)}");
+        }
+
+        return bytes;
     }
 
     private static OnnxGraph ReadModel(string path, CancellationToken cancellationToken)
@@ -310,12 +327,12 @@ internal static class NetworkCompiler
         return shape;
     }
 
-    private static void AddInitializers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes)
+    private static void AddInitializers(OnnxGraph graph, List<Node> nodes, ShapeContext shapes, ExternalDataFiles embedded)
     {
         foreach (string name in nodes.SelectMany(n => n.Inputs).Where(graph.Initializers.ContainsKey).Distinct())
         {
             Initializer initializer = graph.Initializers[name];
-            InitializerCheck.Validate(graph, initializer);
+            InitializerCheck.Validate(graph, initializer, embedded);
             var info = new TensorInfo(name, initializer.Type, initializer.Dims.Select(d => (int)d).ToArray())
             {
                 Initializer = initializer,
@@ -385,7 +402,7 @@ internal static class NetworkCompiler
         // Names the generated class and its base already use.
         var taken = new HashSet<string>(StringComparer.Ordinal)
         {
-            "Network", "Layers", "Describe", "Forward", "Definition", "Options", "Activations", "Dispose", "ResolveLayer", "_weights",
+            "Network", "Layers", "Describe", "Forward", "Definition", "Options", "Activations", "Dispose", "ResolveLayer", "_weights", "_externalData",
         };
         var weights = new List<WeightModel>();
         foreach (string name in steps.SelectMany(s => s.Node.Inputs).Where(graph.Initializers.ContainsKey).Distinct())

@@ -3,6 +3,8 @@ namespace Kiln.Compiler.Generate;
 /// <summary>
 /// What to compile: the model file, the class to generate and the target layer. Value-equal, so the pipeline can
 /// cache on it. A standalone request comes from a model with no [OnnxNetwork] class, so the generated part declares the class in full.
+/// <see cref="ExternalData"/> is the model item's ExternalData list, with '|' between entries as Kiln.targets passes it,
+/// and <see cref="MaxArenaBytes"/> the KilnMaxArenaBytes build property as text. Both are null when the project does not set them.
 /// </summary>
 internal sealed record NetworkRequest(
     string ModelPath,
@@ -11,7 +13,9 @@ internal sealed record NetworkRequest(
     string ClassName,
     string? TargetLayer,
     string ResourceName,
-    bool IsStandalone)
+    bool IsStandalone,
+    string? ExternalData = null,
+    string? MaxArenaBytes = null)
 {
     /// <summary>Values for symbolic input dimensions as written by the user (<c>"S=28, T=5"</c>), or null for none.</summary>
     public string? Dimensions { get; init; }

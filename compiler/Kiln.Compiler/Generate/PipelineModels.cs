@@ -3,8 +3,11 @@ namespace Kiln.Compiler.Generate;
 /// <summary>An ONNX file among the project's AdditionalFiles: its path and a hash of its content, never its bytes.</summary>
 internal sealed record ModelFile(string Path, string ContentHash);
 
-/// <summary>The item metadata of an ONNX AdditionalFiles item and the project's root namespace.</summary>
-internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace)
+/// <summary>
+/// The item metadata of an ONNX AdditionalFiles item (TargetLayer, ClassName, ExternalData, Dimensions) and the build
+/// properties that apply to it (RootNamespace, KilnMaxArenaBytes).
+/// </summary>
+internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace, string? ExternalData = null, string? MaxArenaBytes = null)
 {
     public string? Dimensions { get; init; }
 }

@@ -42,11 +42,20 @@ internal sealed class Initializer
     /// <summary>The file that contains the values (External), as the model names it, relative to the model's folder.</summary>
     public string? ExternalLocation { get; set; }
 
-    /// <summary>Byte offset of the values in the model file (Raw, PackedFloats).</summary>
+    /// <summary>Byte offset of the values in the model file (Raw, PackedFloats) or in the external file (External).</summary>
     public long Offset { get; set; }
 
-    /// <summary>Byte length of the values in the model file (Raw, PackedFloats).</summary>
+    /// <summary>
+    /// Byte length of the values in the model file (Raw, PackedFloats) or in the external file (External). For an
+    /// external file it is -1 when the model gives no length, until the build check sets it to the bytes up to the file's end.
+    /// </summary>
     public long ByteLength { get; set; }
+
+    /// <summary>The external file's length in bytes when the build checked it (External), so generated code can detect a stale resource.</summary>
+    public long ExternalFileLength { get; set; }
+
+    /// <summary>The manifest resource the build embeds the external file as (External), set once the file is checked.</summary>
+    public string? ExternalResourceName { get; set; }
 
     /// <summary>Float values held in memory (Inline float tensors).</summary>
     public List<float>? Floats { get; set; }

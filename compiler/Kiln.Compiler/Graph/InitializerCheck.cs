@@ -1,13 +1,17 @@
 using System;
 using System.Linq;
 using Kiln.Compiler.Diagnostics;
+using Kiln.Compiler.Generate;
 
 namespace Kiln.Compiler.Graph;
 
 /// <summary>Checks that an initializer's stored values match its dims, and decodes small integer tensors for shape folding.</summary>
 internal static class InitializerCheck
 {
-    public static void Validate(OnnxGraph graph, Initializer initializer)
+    /// <param name="graph">The model that contains the initializer.</param>
+    /// <param name="initializer">The initializer to check.</param>
+    /// <param name="embedded">The external data files the build embeds beside the model.</param>
+    public static void Validate(OnnxGraph graph, Initializer initializer, ExternalDataFiles embedded)
     {
         if (!ElementTypes.IsKnown((int)initializer.Type))
         {
@@ -32,7 +36,8 @@ internal static class InitializerCheck
         if (initializer.Storage == TensorStorage.External)
         {
             CheckExternalLocation(graph, initializer);
-            throw Invalid(graph, initializer, $"stores its values in the external file '{initializer.ExternalLocation}', which Kiln does not read yet");
+            ExternalDataCheck.Validate(graph, initializer, count, embedded);
+            return;
         }
 
         long stored = initializer.Storage switch

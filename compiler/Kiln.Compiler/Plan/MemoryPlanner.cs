@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using Kiln.Compiler.Diagnostics;
 using Kiln.Compiler.Operators;
 
 namespace Kiln.Compiler.Plan;
@@ -15,7 +17,17 @@ internal static class MemoryPlanner
     /// <summary>Offsets are multiples of this many floats (64 bytes, one cache line).</summary>
     private const int Alignment = 16;
 
-    public static MemoryPlan Plan(IReadOnlyList<Step> steps, ShapeContext shapes)
+    /// <summary>The default limit on the tensors' part of the arena: 2 GiB per observation, unless the KilnMaxArenaBytes build property sets another.</summary>
+    public const long DefaultMaxBytes = 1L << 31;
+
+    /// <summary>The most any limit may allow: the arena is one float span indexed by int, with aligned offsets.</summary>
+    public const long HardMaxBytes = (long)(int.MaxValue / Alignment * Alignment) * sizeof(float);
+
+    /// <param name="steps">The compute steps in order.</param>
+    /// <param name="shapes">The shapes of the tensors the steps write.</param>
+    /// <param name="maxBytes">The limit on the tensors' part of the arena, in bytes. Planning stops with KLN0018 at the first step past it.</param>
+    /// <param name="modelFile">The model's file name, for the diagnostic.</param>
+    public static MemoryPlan Plan(IReadOnlyList<Step> steps, ShapeContext shapes, long maxBytes, string modelFile)
     {
         // The last step that reads each tensor; a tensor that no step reads (a final output) lives until its own step ends.
         var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -27,30 +39,43 @@ internal static class MemoryPlanner
             }
         }
 
+        // Lengths and offsets are longs, so a plan past the limit is measured correctly before it is rejected.
         var offsets = new Dictionary<string, int>(StringComparer.Ordinal);
-        var live = new List<(int Offset, int Length, string Name)>();
-        int peak = 0;
+        var live = new List<(long Offset, long Length, string Name)>();
+        long peak = 0;
         for (int i = 0; i < steps.Count; i++)
         {
             foreach (string output in steps[i].Outputs)
             {
-                int length = Align(shapes.Tensor(output).ElementCount);
-                int offset = FirstFit(live, length);
-                offsets[output] = offset;
+                long length = Align(shapes.Tensor(output).Shape.Aggregate(1L, (product, dim) => product * dim));
+                long offset = FirstFit(live, length);
                 live.Add((offset, length, output));
                 peak = Math.Max(peak, offset + length);
+                if (peak * sizeof(float) > maxBytes)
+                {
+                    throw TooLarge(steps[i], live, peak, maxBytes, modelFile);
+                }
+
+                offsets[output] = (int)offset;
             }
 
             live.RemoveAll(block => !lastUse.TryGetValue(block.Name, out int last) || last <= i);
         }
 
-        return new MemoryPlan(offsets, peak);
+        return new MemoryPlan(offsets, (int)peak);
     }
 
-    private static int FirstFit(List<(int Offset, int Length, string Name)> live, int length)
+    private static CompilationError TooLarge(Step step, List<(long Offset, long Length, string Name)> live, long peak, long maxBytes, string modelFile)
     {
-        int candidate = 0;
-        foreach ((int offset, int blockLength, _) in live.OrderBy(block => block.Offset))
+        var largest = live.OrderByDescending(block => block.Length).First();
+        string where = $"node '{step.Node.DisplayName}' ({step.Node.OpType}), where the largest live tensor is '{largest.Name}' with {Text(largest.Length * sizeof(float))} bytes";
+        return new CompilationError(KilnDiagnostics.ArenaTooLarge, modelFile, Text(peak * sizeof(float)), Text(step.Index), where, Text(maxBytes), Text(HardMaxBytes));
+    }
+
+    private static long FirstFit(List<(long Offset, long Length, string Name)> live, long length)
+    {
+        long candidate = 0;
+        foreach ((long offset, long blockLength, _) in live.OrderBy(block => block.Offset))
         {
             if (offset - candidate >= length)
             {
@@ -63,5 +88,7 @@ internal static class MemoryPlanner
         return candidate;
     }
 
-    private static int Align(int length) => (length + Alignment - 1) / Alignment * Alignment;
+    private static long Align(long length) => (length + Alignment - 1) / Alignment * Alignment;
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

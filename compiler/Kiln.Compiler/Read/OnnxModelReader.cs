@@ -174,6 +174,8 @@ internal static class OnnxModelReader
         byte[]? rawBytes = null;
         bool external = false;
         string? externalLocation = null;
+        string? externalOffset = null;
+        string? externalLength = null;
         long tensorStart = reader.Position;
 
         while (reader.TryReadTag(end, out int field, out WireType wireType))
@@ -231,9 +233,17 @@ internal static class OnnxModelReader
                     break;
                 case TensorExternalData when wireType == WireType.LengthDelimited:
                     StringStringEntryProto entry = ParseMessage(reader, end, StringStringEntryProto.Parser, "external data entry");
-                    if (entry.Key == "location")
+                    switch (entry.Key)
                     {
-                        externalLocation = entry.Value;
+                        case "location":
+                            externalLocation = entry.Value;
+                            break;
+                        case "offset":
+                            externalOffset = entry.Value;
+                            break;
+                        case "length":
+                            externalLength = entry.Value;
+                            break;
                     }
 
                     break;
@@ -262,7 +272,31 @@ internal static class OnnxModelReader
             Integers = integers,
             RawBytes = rawBytes,
         };
+
+        if (external)
+        {
+            // The values lie in another file: offset and length then refer to that file. A missing length means "to the end of the file".
+            initializer.Offset = ParseExternalNumber(name, "offset", externalOffset) ?? 0;
+            initializer.ByteLength = ParseExternalNumber(name, "length", externalLength) ?? -1;
+            initializer.RawBytes = null;
+        }
+
         return initializer;
+    }
+
+    private static long? ParseExternalNumber(string tensorName, string key, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value))
+        {
+            throw new OnnxFormatException($"the initializer '{tensorName}' has the external data {key} '{text}', which is not a non-negative integer");
+        }
+
+        return value;
     }
 
     private static bool KeepsRawBytes(int dataType, long dataLength) =>
