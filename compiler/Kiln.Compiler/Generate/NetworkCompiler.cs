@@ -72,14 +72,14 @@ internal static class NetworkCompiler
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
         string Resolve(string name) => aliases.TryGetValue(name, out string? source) ? source : name;
         List<Node> computed = nodes.Where(n => !folded.Contains(n)).ToList();
-        foreach (Node node in computed.Where(n => operators[n].IsAlias))
+        foreach (Node node in computed.Where(n => operators[n].IsAlias(n, shapes)))
         {
             aliases[node.Outputs[0]] = Resolve(node.Inputs[0]);
         }
 
         var steps = new List<Step>();
         var stepOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (Node node in computed.Where(n => !operators[n].IsAlias && !operators[n].IsConstant))
+        foreach (Node node in computed.Where(n => !operators[n].IsAlias(n, shapes) && !operators[n].IsConstant))
         {
             for (int i = 0; i < node.Inputs.Count; i++)
             {

@@ -21,8 +21,11 @@ internal abstract class Operator
     /// <summary>The highest opset version this implementation has been checked against.</summary>
     public int LastOpset { get; }
 
-    /// <summary>True for operators that only forward their input (Identity, inference-mode Dropout): no code, the output names the input's values.</summary>
-    public virtual bool IsAlias => false;
+    /// <summary>
+    /// True for nodes that only forward their input (Identity, inference-mode Dropout): no code, the output names the
+    /// input's values. Called once the node's shapes are inferred.
+    /// </summary>
+    public virtual bool IsAlias(Graph.Node node, ShapeContext context) => false;
 
     /// <summary>True for operators whose output is known at build time (Constant): no code, the output becomes an initializer.</summary>
     public virtual bool IsConstant => false;

@@ -37,7 +37,7 @@ internal static class OperatorRegistry
         new ConcatOperator(),
         new SplitOperator(),
         new PassthroughOperator("Identity", 1),
-        new PassthroughOperator("Dropout", 7),
+        new DropoutOperator(),
         new ConstantOperator(),
     }.Concat(MathOperators.All).Concat(DataMovementOperators.All).Concat(ReductionOperators.All).Concat(ConvolutionOperators.All).Concat(RecurrentOperators.All).ToDictionary(op => op.OpType, StringComparer.Ordinal);
 

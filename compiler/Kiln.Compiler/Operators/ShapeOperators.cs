@@ -103,11 +103,7 @@ internal sealed class ReshapeOperator : Operator
     }
 }
 
-/// <summary>
-/// Identity and inference-mode Dropout: no code; the output names the input's values, and Dropout's optional mask is a
-/// constant, all true. Dropout is claimed from
-/// opset 7, because before that its <c>is_test</c> attribute defaulted to training mode.
-/// </summary>
+/// <summary>Identity: no code; the output names the input's values.</summary>
 internal sealed class PassthroughOperator : Operator
 {
     public PassthroughOperator(string opType, int firstOpset)
@@ -115,34 +111,12 @@ internal sealed class PassthroughOperator : Operator
     {
     }
 
-    public override bool IsAlias => true;
+    public override bool IsAlias(Node node, ShapeContext context) => true;
 
     public override void InferShapes(Node node, ShapeContext context)
     {
         TensorInfo x = context.Input(node, 0);
-
-        // From opset 12, training_mode is an input; only a constant false keeps Dropout a pass-through.
-        if (OpType == "Dropout" && node.OptionalInput(2) is not null)
-        {
-            long[] trainingMode = context.ConstantIntegers(node, 2, "training mode");
-            if (trainingMode.Length != 1 || trainingMode[0] != 0)
-            {
-                throw context.Error(node, "training_mode is true, but Kiln compiles inference, so training_mode must be a constant false");
-            }
-        }
-
         context.SetOutput(node, 0, x.Type, x.Shape, x.IntegerValues);
-
-        // In inference no value is dropped, so the mask is a constant: all true.
-        if (OpType == "Dropout" && node.OptionalOutput(1) is not null)
-        {
-            if (x.ElementCount > ShapeContext.MaxFoldedElements)
-            {
-                throw context.Error(node, $"the mask output is requested for {x.ElementCount} values, but Kiln gives the mask, a constant in inference, for {ShapeContext.MaxFoldedElements} values at most");
-            }
-
-            context.SetOutput(node, 1, ElementType.Bool, x.Shape, Enumerable.Repeat(1L, x.ElementCount).ToArray());
-        }
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)
