@@ -1,3 +1,4 @@
+using Kiln.Compiler.Graph;
 using Kiln.Compiler.Operators;
 using Kiln.Compiler.Read.Onnx;
 
@@ -22,6 +23,11 @@ internal sealed class NodeTest
             .Select(QualifiedOpType)
             .Distinct()
             .ToList();
+        UnclaimedValues = Model.Graph.Input.Concat(Model.Graph.Output)
+            .Select(DescribeUnclaimedType)
+            .OfType<string>()
+            .Distinct()
+            .ToList();
         DataSets = Directory.GetDirectories(folder, "test_data_set_*")
             .OrderBy(path => int.Parse(Path.GetFileName(path)["test_data_set_".Length..], System.Globalization.CultureInfo.InvariantCulture))
             .ToList();
@@ -43,7 +49,13 @@ internal sealed class NodeTest
     /// <summary>The operators among <see cref="Operators"/> that Kiln does not claim at <see cref="Opset"/>.</summary>
     public IReadOnlyList<string> UnclaimedOperators { get; }
 
-    public bool IsClaimed => UnclaimedOperators.Count == 0;
+    /// <summary>
+    /// The graph inputs and outputs that are not tensors of numbers or bools (strings, sequences, optional values), as
+    /// text. Kiln claims operators on numeric and bool tensors only, as <see cref="ElementTypes.IsNumeric"/> states.
+    /// </summary>
+    public IReadOnlyList<string> UnclaimedValues { get; }
+
+    public bool IsClaimed => UnclaimedOperators.Count == 0 && UnclaimedValues.Count == 0;
 
     /// <summary>The test_data_set_N folders, by N.</summary>
     public IReadOnlyList<string> DataSets { get; }
@@ -51,6 +63,17 @@ internal sealed class NodeTest
     /// <summary>The graph inputs that are not initializers, in declaration order: input_K.pb contains the value of the K-th.</summary>
     public IReadOnlyList<ValueInfoProto> DataInputs =>
         Model.Graph.Input.Where(input => Model.Graph.Initializer.All(initializer => initializer.Name != input.Name)).ToList();
+
+    private static string? DescribeUnclaimedType(ValueInfoProto value)
+    {
+        if (value.Type?.TensorType is null)
+        {
+            return $"'{value.Name}' is a sequence, map or optional value";
+        }
+
+        var type = (ElementType)value.Type.TensorType.ElemType;
+        return ElementTypes.IsNumeric(type) ? null : $"'{value.Name}' is a {ElementTypes.Name(type)} tensor";
+    }
 
     public static string QualifiedOpType(NodeProto node) =>
         node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";

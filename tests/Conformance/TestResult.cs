@@ -15,5 +15,7 @@ internal sealed record TestResult(string Name, IReadOnlyList<string> Operators, 
     public static TestResult Failed(NodeTest test, string reason) => new(test.Name, test.Operators, Outcome.Fail, reason);
 
     public static TestResult NotClaimed(NodeTest test) =>
-        new(test.Name, test.Operators, Outcome.NotClaimed, $"Kiln does not claim {string.Join(", ", test.UnclaimedOperators)} at opset {test.Opset}");
+        new(test.Name, test.Operators, Outcome.NotClaimed, test.UnclaimedOperators.Count > 0
+            ? $"Kiln does not claim {string.Join(", ", test.UnclaimedOperators)} at opset {test.Opset}"
+            : $"{string.Join("; ", test.UnclaimedValues)}, but Kiln claims operators on tensors of numbers and bools only");
 }
