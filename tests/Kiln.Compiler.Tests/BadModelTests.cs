@@ -35,6 +35,18 @@ public sealed class BadModelTests : IDisposable
     }
 
     [Fact]
+    public void GraphOutputNobodyProduces()
+    {
+        ModelProto model = TestModels.TinyConvRelu();
+        model.Graph.Output[0].Name = "phantom";
+
+        Diagnostic diagnostic = Single(_models.Write("net.onnx", model));
+
+        Assert.Equal("KLN0007", diagnostic.Id);
+        Assert.Contains("'phantom'", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void NodeReadsTensorNobodyProduces()
     {
         ModelProto model = TestModels.TinyConvRelu();

@@ -96,7 +96,7 @@ internal static class NetworkCompiler
             steps.Add(new Step(steps.Count, node, operators[node], arenaInputs, outputs));
         }
 
-        AddConstantTargets(targets, shapes, Resolve, aliases, stepOf, inputNames, steps);
+        AddConstantTargets(nodes, targets, shapes, Resolve, aliases, stepOf, inputNames, steps);
         MemoryPlan plan = MemoryPlanner.Plan(steps, shapes, MaxArenaBytes(request), graph.FileName);
         List<LayerModel> layers = DescribeLayers(nodes, shapes, inputs, Resolve, stepOf, plan);
         List<WeightModel> weights = NameWeights(graph, steps);
@@ -107,7 +107,7 @@ internal static class NetworkCompiler
     /// Gives each target whose values are known at build time (a Constant, a folded Shape, an initializer) a step that
     /// writes them into the arena, so that such a layer can be returned like any other.
     /// </summary>
-    private static void AddConstantTargets(List<string> targets, ShapeContext shapes, Func<string, string> resolve, Dictionary<string, string> aliases, Dictionary<string, int> stepOf, HashSet<string> inputNames, List<Step> steps)
+    private static void AddConstantTargets(List<Node> nodes, List<string> targets, ShapeContext shapes, Func<string, string> resolve, Dictionary<string, string> aliases, Dictionary<string, int> stepOf, HashSet<string> inputNames, List<Step> steps)
     {
         foreach (string target in targets.Distinct())
         {
@@ -117,9 +117,15 @@ internal static class NetworkCompiler
                 continue;
             }
 
-            if (!shapes.Tensors.TryGetValue(source, out TensorInfo? constant))
+            if (!shapes.Tensors.TryGetValue(source, out TensorInfo? constant) || !nodes.Any(node => node.Outputs.Contains(target)))
             {
-                throw new CompilationError(KilnDiagnostics.InvalidModel, shapes.Graph.FileName, $"the output '{target}' is neither a graph input, an initializer nor the output of a node");
+                throw new CompilationError(KilnDiagnostics.InvalidModel, shapes.Graph.FileName, $"the output '{target}' is neither a graph input nor the output of a node, but Kiln compiles layers that nodes compute");
+            }
+
+            bool floatValues = constant.Initializer?.Type == ElementType.Float;
+            if (constant.IntegerValues is null && !floatValues)
+            {
+                throw new CompilationError(KilnDiagnostics.InvalidModel, shapes.Graph.FileName, $"the target '{target}' is a constant of type {ElementTypes.Name(constant.Type)} that Kiln does not keep at build time; choose a layer computed from it");
             }
 
             // The written copy gets its own tensor name, because the constant's name stays bound to its values.
