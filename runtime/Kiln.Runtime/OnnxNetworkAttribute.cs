@@ -23,4 +23,11 @@ public sealed class OnnxNetworkAttribute : Attribute
     /// multi-output node. Layers that the target does not depend on are not compiled. Default: the model's outputs.
     /// </summary>
     public string? TargetLayer { get; set; }
+
+    /// <summary>
+    /// Whether to generate GPU kernels for this network when the project references Kiln.Gpu. Set it to false to
+    /// compile the network for the CPU only, for example when it uses an operator the GPU backend does not compile
+    /// (diagnostic KLN0014). Projects without Kiln.Gpu never get GPU kernels. Default: true.
+    /// </summary>
+    public bool GpuKernels { get; set; } = true;
 }

@@ -23,6 +23,9 @@ public sealed class KilnGenerator : IIncrementalGenerator
 {
     private const string AttributeName = "Kiln.OnnxNetworkAttribute";
 
+    /// <summary>The assembly that runs GPU kernels; a project that references it gets them generated.</summary>
+    private const string GpuAssemblyName = "Kiln.Gpu";
+
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -45,15 +48,22 @@ public sealed class KilnGenerator : IIncrementalGenerator
             .Select(static (pair, _) => ReadModelOptions(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.ModelOptions);
 
+        // A bool, so that the steps after it stay cached across edits: the compilation changes on every keystroke.
+        IncrementalValueProvider<bool> gpuRuntime = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.ReferencedAssemblyNames.Any(name => name.Name == GpuAssemblyName))
+            .WithTrackingName(TrackingNames.GpuRuntime);
+
         IncrementalValuesProvider<NetworkJob> declaredJobs = declarations
             .Combine(modelFiles.Collect())
-            .Select(static (pair, _) => Match(pair.Left, pair.Right))
+            .Combine(gpuRuntime)
+            .Select(static (pair, _) => Match(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Jobs);
 
         IncrementalValuesProvider<NetworkJob> standaloneJobs = modelOptions
             .Combine(modelFiles.Collect())
             .Combine(declarations.Collect())
-            .SelectMany(static (pair, _) => Standalone(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Combine(gpuRuntime)
+            .SelectMany(static (pair, _) => Standalone(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.StandaloneJobs);
 
         IncrementalValuesProvider<GeneratedNetwork> networks = declaredJobs
@@ -116,16 +126,18 @@ public sealed class KilnGenerator : IIncrementalGenerator
         AttributeData attribute = context.Attributes[0];
         string modelPath = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string path ? path : string.Empty;
         string? targetLayer = attribute.NamedArguments.FirstOrDefault(a => a.Key == "TargetLayer").Value.Value as string;
+        bool gpuKernels = attribute.NamedArguments.FirstOrDefault(a => a.Key == "GpuKernels").Value.Value as bool? ?? true;
         var syntax = (ClassDeclarationSyntax)context.TargetNode;
         bool isPartial = syntax.Modifiers.Any(m => m.Text == "partial");
         bool nested = symbol.ContainingType is not null;
         string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString();
         LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? syntax.Identifier.GetLocation());
-        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nested, symbol.IsGenericType, location);
+        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nested, symbol.IsGenericType, location, gpuKernels);
     }
 
     /// <summary>Finds the declaration's model among the AdditionalFiles: an exact path, else a unique match on the path's end.</summary>
-    private static NetworkJob Match(NetworkDeclaration declaration, ImmutableArray<ModelFile> files)
+    /// <param name="gpuRuntime">Whether the project references Kiln.Gpu, so that GPU kernels are generated unless the declaration turns them off.</param>
+    private static NetworkJob Match(NetworkDeclaration declaration, ImmutableArray<ModelFile> files, bool gpuRuntime)
     {
         LocationInfo? location = declaration.Location;
         if (!declaration.IsPartial)
@@ -164,7 +176,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
         }
 
         ModelFile file = matches[0];
-        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false);
+        var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false,
+            GpuKernels: gpuRuntime && declaration.GpuKernels);
         return new NetworkJob(request, null, location);
     }
 
@@ -173,8 +186,10 @@ public sealed class KilnGenerator : IIncrementalGenerator
         AnalyzerConfigOptions options = provider.GetOptions(text);
         options.TryGetValue("build_metadata.AdditionalFiles.TargetLayer", out string? targetLayer);
         options.TryGetValue("build_metadata.AdditionalFiles.ClassName", out string? className);
+        options.TryGetValue("build_metadata.AdditionalFiles.GpuKernels", out string? gpuKernels);
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
-        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace));
+        bool gpuKernelsOff = string.Equals(Empty(gpuKernels), "false", StringComparison.OrdinalIgnoreCase);
+        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace), GpuKernels: !gpuKernelsOff);
 
         static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
     }
@@ -183,9 +198,9 @@ public sealed class KilnGenerator : IIncrementalGenerator
     /// A class for a model that no [OnnxNetwork] declaration uses: named after the file (or its ClassName metadata),
     /// in the project's root namespace, compiled up to its TargetLayer metadata or the model's outputs.
     /// </summary>
-    private static IEnumerable<NetworkJob> Standalone(ModelOptions options, ImmutableArray<ModelFile> files, ImmutableArray<NetworkDeclaration> declarations)
+    private static IEnumerable<NetworkJob> Standalone(ModelOptions options, ImmutableArray<ModelFile> files, ImmutableArray<NetworkDeclaration> declarations, bool gpuRuntime)
     {
-        bool declared = declarations.Any(declaration => Match(declaration, files).Request?.ModelPath == options.Path);
+        bool declared = declarations.Any(declaration => Match(declaration, files, gpuRuntime: false).Request?.ModelPath == options.Path);
         ModelFile? file = files.FirstOrDefault(f => f.Path == options.Path);
         if (declared || file is null)
         {
@@ -194,7 +209,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
 
         string className = options.ClassName ?? ClassNameFor(options.Path);
         var location = new LocationInfo(options.Path, default, default);
-        var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true);
+        var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true,
+            GpuKernels: gpuRuntime && options.GpuKernels);
         yield return new NetworkJob(request, null, location);
     }
 

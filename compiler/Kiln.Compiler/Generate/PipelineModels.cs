@@ -4,7 +4,8 @@ namespace Kiln.Compiler.Generate;
 internal sealed record ModelFile(string Path, string ContentHash);
 
 /// <summary>The item metadata of an ONNX AdditionalFiles item and the project's root namespace.</summary>
-internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace);
+/// <remarks><see cref="GpuKernels"/> is false when the item sets <c>GpuKernels="false"</c>.</remarks>
+internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace, bool GpuKernels = true);
 
 /// <summary>A class marked with [OnnxNetwork], as read from syntax: names, arguments and where to report problems.</summary>
 internal sealed record NetworkDeclaration(
@@ -15,7 +16,8 @@ internal sealed record NetworkDeclaration(
     bool IsPartial,
     bool IsNested,
     bool IsGeneric,
-    LocationInfo? Location);
+    LocationInfo? Location,
+    bool GpuKernels = true);
 
 /// <summary>A declaration matched with its model file, or the diagnostic that explains why it could not be.</summary>
 internal sealed record NetworkJob(NetworkRequest? Request, DiagnosticInfo? Problem, LocationInfo? Location);
@@ -33,4 +35,5 @@ internal static class TrackingNames
     public const string StandaloneJobs = nameof(StandaloneJobs);
     public const string StandaloneNetworks = nameof(StandaloneNetworks);
     public const string Networks = nameof(Networks);
+    public const string GpuRuntime = nameof(GpuRuntime);
 }

@@ -57,6 +57,56 @@ internal sealed class PoolOperator : Operator
         }
     }
 
+    /// <summary>MaxPool has a GPU kernel; AveragePool does not yet.</summary>
+    public override bool HasGpuKernels => _max;
+
+    /// <summary>One thread per output element takes the maximum over the window's taps inside the input.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int[] input, SpatialGeometry g) = Compute(node, context.Shapes);
+        bool twoDimensional = g.Kernel.Length == 2;
+        int Height(int[] values, int oneDimensional) => twoDimensional ? values[0] : oneDimensional;
+        int Width(int[] values) => values[values.Length - 1];
+        int[] spatial = input.Skip(2).ToArray();
+        int inHeight = Height(spatial, 1);
+        int inWidth = Width(spatial);
+        int outHeight = Height(g.Output, 1);
+        int outWidth = Width(g.Output);
+        int count = input[0] * input[1] * outHeight * outWidth;
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, OpType, count, views, () =>
+        {
+            Emit.SourceWriter writer = context.Writer;
+            writer.Line($"int outColumn = i % {outWidth};");
+            writer.Line($"int outRow = i / {outWidth} % {outHeight};");
+            writer.Line($"int plane = i / {outWidth * outHeight};");
+            writer.Line($"int rowStart = (outRow * {Height(g.Strides, 1)}) - {Height(g.PadBegin, 0)};");
+            writer.Line($"int columnStart = (outColumn * {Width(g.Strides)}) - {Width(g.PadBegin)};");
+            writer.Line("float maximum = float.NegativeInfinity;");
+            using (writer.Open($"for (int kernelRow = 0; kernelRow < {Height(g.Kernel, 1)}; kernelRow++)"))
+            {
+                writer.Line($"int row = rowStart + (kernelRow * {Height(g.Dilations, 1)});");
+                using (writer.Open($"if (row < 0 || row >= {inHeight})"))
+                {
+                    writer.Line("continue;");
+                }
+
+                writer.Line();
+                using (writer.Open($"for (int kernelColumn = 0; kernelColumn < {Width(g.Kernel)}; kernelColumn++)"))
+                {
+                    writer.Line($"int column = columnStart + (kernelColumn * {Width(g.Dilations)});");
+                    using (writer.Open($"if (column >= 0 && column < {inWidth})"))
+                    {
+                        writer.Line($"float value = x[(((plane * {inHeight}) + row) * {inWidth}) + column];");
+                        writer.Line("maximum = value > maximum ? value : maximum;");
+                    }
+                }
+            }
+
+            writer.Line("y[i] = maximum;");
+        });
+    }
+
     /// <summary>Declares the static <c>Pool2DGeometry</c> of a 1-D or 2-D pooling node, a 1-D one as height 1, and returns its name.</summary>
     internal static string DeclareGeometry(CpuEmitContext context, Node node, int[] input, SpatialGeometry g)
     {
@@ -127,6 +177,29 @@ internal sealed class GlobalPoolOperator : Operator
 
         int[] output = x.Shape.Select((dim, axis) => axis < 2 ? dim : 1).ToArray();
         context.SetOutput(node, 0, ElementType.Float, output);
+    }
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One thread per channel plane reduces its spatial values.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int planes = shape[0] * shape[1];
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, OpType, planes, views, () =>
+        {
+            Emit.SourceWriter writer = context.Writer;
+            writer.Line($"int first = i * {spatial};");
+            writer.Line(_max ? "float result = x[first];" : "float result = 0f;");
+            using (writer.Open($"for (int j = {(_max ? 1 : 0)}; j < {spatial}; j++)"))
+            {
+                writer.Line(_max ? "result = x[first + j] > result ? x[first + j] : result;" : "result += x[first + j];");
+            }
+
+            writer.Line(_max ? "y[i] = result;" : $"y[i] = result / {spatial}f;");
+        });
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace Kiln.Gpu;
+
+/// <summary>
+/// A tiled matrix product for GPU kernels: each thread group computes 64×64 output tiles, staging 16-deep slices of
+/// A and B in shared memory, and each of its 64 threads accumulates an 8×8 block of the tile. Convolutions use it as
+/// an implicit GEMM: their operands unfold the input on the fly, so no im2col matrix is written to memory.
+/// </summary>
+public static class TiledGemm
+{
+    /// <summary>Threads per group.</summary>
+    public const int GroupSize = 64;
+
+    /// <summary>Output rows per tile.</summary>
+    public const int TileRows = 64;
+
+    /// <summary>Output columns per tile.</summary>
+    public const int TileColumns = 64;
+
+    /// <summary>Depth of the A and B slices staged in shared memory at a time.</summary>
+    public const int TileDepth = 16;
+
+    // Each thread owns an 8×8 block: the 64 threads form an 8×8 grid over the 64×64 tile.
+    private const int ThreadBlock = 8;
+    private const int ThreadsPerRow = TileColumns / ThreadBlock;
+    private const int LoadsPerThread = TileDepth * TileRows / GroupSize;
+
+    /// <summary>Thread groups that give each group one tile, for the launch.</summary>
+    public static int Tiles(int batches, int m, int n) =>
+        checked(batches * ((m + TileRows - 1) / TileRows) * ((n + TileColumns - 1) / TileColumns));
+
+    /// <summary>
+    /// Computes <paramref name="batches"/> independent products of M×K by K×N matrices through
+    /// <paramref name="operands"/>. Groups take tiles with a grid stride, so any number of groups is correct.
+    /// Call from a kernel launched with <see cref="GroupSize"/> threads per group.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run<TOperands>(TOperands operands, int batches, int m, int n, int k)
+        where TOperands : struct, IGemmOperands
+    {
+        // Both slices are stored depth-major: element (d, i) at d × 64 + i.
+        ArrayView<float> aSlice = SharedMemory.Allocate<float>(TileDepth * TileRows);
+        ArrayView<float> bSlice = SharedMemory.Allocate<float>(TileDepth * TileColumns);
+        ArrayView<float> sums = LocalMemory.Allocate<float>(ThreadBlock * ThreadBlock);
+
+        int thread = Group.IdxX;
+        int blockRow = thread / ThreadsPerRow * ThreadBlock;
+        int blockColumn = thread % ThreadsPerRow * ThreadBlock;
+        int tilesM = (m + TileRows - 1) / TileRows;
+        int tilesN = (n + TileColumns - 1) / TileColumns;
+        int tilesPerBatch = tilesM * tilesN;
+        int tiles = batches * tilesPerBatch;
+
+        for (int tile = Grid.IdxX; tile < tiles; tile += Grid.DimX)
+        {
+            int batch = tile / tilesPerBatch;
+            int withinBatch = tile - (batch * tilesPerBatch);
+            int rowStart = withinBatch / tilesN * TileRows;
+            int columnStart = withinBatch % tilesN * TileColumns;
+            for (int i = 0; i < ThreadBlock * ThreadBlock; i++)
+            {
+                sums[i] = 0f;
+            }
+
+            for (int depthStart = 0; depthStart < k; depthStart += TileDepth)
+            {
+                for (int load = 0; load < LoadsPerThread; load++)
+                {
+                    int element = thread + (load * GroupSize);
+
+                    // Neighboring threads read neighboring k of A (a row of weights) and neighboring columns of B.
+                    int aDepth = element % TileDepth;
+                    int aRow = element / TileDepth;
+                    int row = rowStart + aRow;
+                    int aK = depthStart + aDepth;
+                    aSlice[(aDepth * TileRows) + aRow] = row < m && aK < k ? operands.LoadA(batch, row, aK) : 0f;
+
+                    int bDepth = element / TileColumns;
+                    int bColumn = element % TileColumns;
+                    int column = columnStart + bColumn;
+                    int bK = depthStart + bDepth;
+                    bSlice[(bDepth * TileColumns) + bColumn] = column < n && bK < k ? operands.LoadB(batch, bK, column) : 0f;
+                }
+
+                Group.Barrier();
+
+                for (int depth = 0; depth < TileDepth; depth++)
+                {
+                    int aOffset = (depth * TileRows) + blockRow;
+                    int bOffset = (depth * TileColumns) + blockColumn;
+                    for (int i = 0; i < ThreadBlock; i++)
+                    {
+                        float a = aSlice[aOffset + i];
+                        for (int j = 0; j < ThreadBlock; j++)
+                        {
+                            sums[(i * ThreadBlock) + j] += a * bSlice[bOffset + j];
+                        }
+                    }
+                }
+
+                // The next slice overwrites shared memory only after every thread has used this one.
+                Group.Barrier();
+            }
+
+            for (int i = 0; i < ThreadBlock; i++)
+            {
+                int row = rowStart + blockRow + i;
+                for (int j = 0; j < ThreadBlock; j++)
+                {
+                    int column = columnStart + blockColumn + j;
+                    if (row < m && column < n)
+                    {
+                        operands.Store(batch, row, column, sums[(i * ThreadBlock) + j]);
+                    }
+                }
+            }
+        }
+    }
+}
