@@ -57,10 +57,12 @@ internal sealed class PoolOperator : Operator
         }
     }
 
-    /// <summary>MaxPool has a GPU kernel; AveragePool does not yet.</summary>
-    public override bool HasGpuKernels => _max;
+    public override bool HasGpuKernels => true;
 
-    /// <summary>One thread per output element takes the maximum over the window's taps inside the input.</summary>
+    /// <summary>
+    /// One thread per output element reduces the window's taps inside the input. An average divides by the taps
+    /// inside the input, or with count_include_pad by those inside the padded input, as the CPU kernel does.
+    /// </summary>
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
         (int[] input, SpatialGeometry g) = Compute(node, context.Shapes);
@@ -73,6 +75,7 @@ internal sealed class PoolOperator : Operator
         int outHeight = Height(g.Output, 1);
         int outWidth = Width(g.Output);
         int count = input[0] * input[1] * outHeight * outWidth;
+        bool countIncludePad = !_max && node.GetInt(context.Shapes, "count_include_pad", 0) != 0;
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
         context.ElementwiseKernel(node, OpType, count, views, () =>
         {
@@ -82,28 +85,38 @@ internal sealed class PoolOperator : Operator
             writer.Line($"int plane = i / {outWidth * outHeight};");
             writer.Line($"int rowStart = (outRow * {Height(g.Strides, 1)}) - {Height(g.PadBegin, 0)};");
             writer.Line($"int columnStart = (outColumn * {Width(g.Strides)}) - {Width(g.PadBegin)};");
-            writer.Line("float maximum = float.NegativeInfinity;");
+            writer.Line(_max ? "float result = float.NegativeInfinity;" : "float result = 0f;");
+            if (!_max)
+            {
+                writer.Line("int taps = 0;");
+            }
+
             using (writer.Open($"for (int kernelRow = 0; kernelRow < {Height(g.Kernel, 1)}; kernelRow++)"))
             {
                 writer.Line($"int row = rowStart + (kernelRow * {Height(g.Dilations, 1)});");
-                using (writer.Open($"if (row < 0 || row >= {inHeight})"))
-                {
-                    writer.Line("continue;");
-                }
-
-                writer.Line();
                 using (writer.Open($"for (int kernelColumn = 0; kernelColumn < {Width(g.Kernel)}; kernelColumn++)"))
                 {
                     writer.Line($"int column = columnStart + (kernelColumn * {Width(g.Dilations)});");
-                    using (writer.Open($"if (column >= 0 && column < {inWidth})"))
+                    writer.Line($"bool inside = row >= 0 && row < {inHeight} && column >= 0 && column < {inWidth};");
+                    if (countIncludePad)
+                    {
+                        writer.Line($"bool insidePadding = row >= {-Height(g.PadBegin, 0)} && row < {inHeight + Height(g.PadEnd, 0)} && column >= {-Width(g.PadBegin)} && column < {inWidth + Width(g.PadEnd)};");
+                        writer.Line("taps += insidePadding ? 1 : 0;");
+                    }
+                    else if (!_max)
+                    {
+                        writer.Line("taps += inside ? 1 : 0;");
+                    }
+
+                    using (writer.Open("if (inside)"))
                     {
                         writer.Line($"float value = x[(((plane * {inHeight}) + row) * {inWidth}) + column];");
-                        writer.Line("maximum = value > maximum ? value : maximum;");
+                        writer.Line(_max ? "result = value > result ? value : result;" : "result += value;");
                     }
                 }
             }
 
-            writer.Line("y[i] = maximum;");
+            writer.Line(_max ? "y[i] = result;" : "y[i] = result / taps;");
         });
     }
 
