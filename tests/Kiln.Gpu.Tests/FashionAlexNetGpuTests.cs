@@ -1,22 +1,22 @@
 namespace Kiln.Gpu.Tests;
 
 /// <summary>fashion-alexnet's GPU kernels (grouped Conv, Relu, LRN, MaxPool, Flatten, Gemm, Softmax) against its CPU code.</summary>
-public sealed class FashionAlexNetGpuTests
+public sealed class FashionAlexNetGpuTests : IClassFixture<FashionAlexNetGpuTests.Networks>
 {
-    private const int Images = 4;
+    private readonly Networks _networks;
+
+    public FashionAlexNetGpuTests(Networks networks)
+    {
+        _networks = networks;
+    }
 
     [Fact]
     public void ProbabilitiesMatchCpu()
     {
-        float[] input = TestData.FashionMnist(Images);
-        using var cpu = new FashionAlexNet(TestOptions.Cpu);
-        using var gpu = new FashionAlexNet(TestOptions.EmulatedGpu);
-
-        float[] expected = cpu.Activations(input).ToArray();
-        float[] actual = gpu.Activations(input).ToArray();
+        float[] expected = _networks.Cpu.Activations(_networks.Images).ToArray();
+        float[] actual = _networks.Gpu.Activations(_networks.Images).ToArray();
 
         GpuAssert.Close(expected, actual, "prob");
-        Assert.StartsWith("CPU", gpu.Device);
     }
 
     [Theory]
@@ -26,25 +26,26 @@ public sealed class FashionAlexNetGpuTests
     [InlineData("fc7")]
     public void MiddleLayerMatchesCpu(string layer)
     {
-        float[] input = TestData.FashionMnist(Images);
-        using var cpu = new FashionAlexNet(TestOptions.Cpu);
-        using var gpu = new FashionAlexNet(TestOptions.EmulatedGpu);
-
-        float[] expected = cpu.Activations(input, layer).ToArray();
-        float[] actual = gpu.Activations(input, layer).ToArray();
+        float[] expected = _networks.Cpu.Activations(_networks.Images, layer).ToArray();
+        float[] actual = _networks.Gpu.Activations(_networks.Images, layer).ToArray();
 
         GpuAssert.Close(expected, actual, layer);
+    }
+
+    [Fact]
+    public void DeviceIsCpuAccelerator()
+    {
+        Assert.StartsWith("CPU", _networks.Gpu.Device);
     }
 
     [Fact]
     public void MiniBatchesMatchOneBatch()
     {
         float[] input = TestData.FashionMnist(3);
-        using var oneBatch = new FashionAlexNet(TestOptions.EmulatedGpu);
         using var miniBatches = new FashionAlexNet(TestOptions.EmulatedGpu with { MiniBatchSize = 2 });
 
-        float[] expected = oneBatch.Activations(input, FashionAlexNet.Layers.fc8).ToArray();
-        float[] actual = miniBatches.Activations(input, FashionAlexNet.Layers.fc8).ToArray();
+        float[] expected = _networks.Gpu.Activations(input, FashionAlexNet.Layers.relu1).ToArray();
+        float[] actual = miniBatches.Activations(input, FashionAlexNet.Layers.relu1).ToArray();
 
         Assert.Equal(expected, actual);
     }
@@ -52,15 +53,13 @@ public sealed class FashionAlexNetGpuTests
     [Fact]
     public void SpanOverloadMatchesCpu()
     {
-        float[] input = TestData.FashionMnist(2);
-        using var cpu = new FashionAlexNet(TestOptions.Cpu);
-        using var gpu = new FashionAlexNet(TestOptions.EmulatedGpu);
+        float[] input = _networks.Images.AsSpan(0, 2 * FashionAlexNet.Network.InputLength).ToArray();
         Layer layer = FashionAlexNet.Layers.pool1;
         var expected = new float[2 * layer.ElementCount];
         var actual = new float[2 * layer.ElementCount];
 
-        cpu.Activations(input, expected, layer);
-        gpu.Activations(input, actual, layer);
+        _networks.Cpu.Activations(input, expected, layer);
+        _networks.Gpu.Activations(input, actual, layer);
 
         GpuAssert.Close(expected, actual, "pool1 through the span overload");
     }
@@ -68,11 +67,27 @@ public sealed class FashionAlexNetGpuTests
     [Fact]
     public void InputLayerIsCopied()
     {
-        float[] input = TestData.FashionMnist(1);
-        using var gpu = new FashionAlexNet(TestOptions.EmulatedGpu);
+        float[] actual = _networks.Gpu.Activations(_networks.Images, FashionAlexNet.Layers.data).ToArray();
 
-        float[] actual = gpu.Activations(input, FashionAlexNet.Layers.data).ToArray();
+        Assert.Equal(_networks.Images, actual);
+    }
 
-        Assert.Equal(input, actual);
+    /// <summary>
+    /// The network on both paths and four Fashion-MNIST images, shared by the tests of the class, so that the kernels
+    /// are compiled once.
+    /// </summary>
+    public sealed class Networks : IDisposable
+    {
+        public float[] Images { get; } = TestData.FashionMnist(4);
+
+        public FashionAlexNet Cpu { get; } = new(TestOptions.Cpu);
+
+        public FashionAlexNet Gpu { get; } = new(TestOptions.EmulatedGpu);
+
+        public void Dispose()
+        {
+            Cpu.Dispose();
+            Gpu.Dispose();
+        }
     }
 }
