@@ -75,7 +75,9 @@ internal static class GpuEmitter
                 foreach (WeightModel weight in model.Weights)
                 {
                     long count = weight.Initializer.ElementCount;
-                    writer.Line($"_network.{weight.Identifier}.CopyTo(weights.Slice({Literals.Int(weightOffsets[weight.Initializer.Name])}, {Literals.Int(count)}));");
+                    // Weights in the model file are instance views of the embedded model; small ones written into the source are static.
+                    string owner = weight.Initializer.Storage is TensorStorage.Raw or TensorStorage.PackedFloats ? "_network" : className;
+                    writer.Line($"{owner}.{weight.Identifier}.CopyTo(weights.Slice({Literals.Int(weightOffsets[weight.Initializer.Name])}, {Literals.Int(count)}));");
                 }
             }
 
