@@ -8,8 +8,16 @@ namespace Kiln.Gpu;
 /// <summary>Finds the accelerator that runs a network's GPU kernels, by the network's options.</summary>
 internal static class GpuAccelerators
 {
+    // Whether ILGPU finds a CUDA device, probed once per process, so that creating a network with Auto on a machine
+    // without one costs no ILGPU context after the first time.
+    private static readonly Lazy<bool> CudaPresent = new(() =>
+    {
+        using Context context = Context.Create(builder => builder.Cuda());
+        return context.GetCudaDevices().Count > 0;
+    });
+
     /// <summary>
-    /// Opens the accelerator for <paramref name="options"/>: ILGPU's CPU accelerator when the test-only option asks for
+    /// Opens the accelerator for <paramref name="options"/>: ILGPU's CPU accelerator when the test-only option requests
     /// it, else the first CUDA device. Returns null for Auto without a CUDA device; throws for Gpu without one.
     /// </summary>
     public static (Context Context, Accelerator Accelerator)? Open(ActivationOptions options, string className)
@@ -17,6 +25,11 @@ internal static class GpuAccelerators
         if (options.ExecutionEnvironment == ExecutionEnvironment.Gpu && options.RunGpuKernelsOnCpuForTesting)
         {
             return OpenCpuAccelerator();
+        }
+
+        if (options.ExecutionEnvironment == ExecutionEnvironment.Auto && !CudaPresent.Value)
+        {
+            return null;
         }
 
         Context context = Context.Create(builder => builder.Default());

@@ -100,17 +100,22 @@ public sealed class GpuRunner : DeviceRunner
             EnsureCapacity(observations);
             _inputs!.View.SubView(0, (long)observations * inputLength).CopyFromCPU(_accelerator.DefaultStream, input);
 
-            ArrayView1D<float, Stride1D.Dense> arenas = _arenas!.View;
+            // The views cover exactly this launch's observations, so that kernels spanning them can count them.
+            ArrayView1D<float, Stride1D.Dense> arenas = _arenas!.View.SubView(0, (long)observations * arenaLength);
             ArrayView<float> weights = _weights.View;
-            ArrayView<float> inputs = _inputs.View;
+            ArrayView<float> inputs = _inputs.View.SubView(0, (long)observations * inputLength);
+            int observationTiles = (observations + TiledGemm.TileRows - 1) / TiledGemm.TileRows;
             for (int step = 0; step <= lastStep; step++)
             {
                 GpuLaunch[] launches = _program.Steps[step];
                 for (int i = 0; i < launches.Length; i++)
                 {
-                    var kernel = _kernels[step][i] ??= _accelerator.LoadStreamKernel(launches[i].Kernel);
-                    int groups = Math.Max(1, Math.Min(launches[i].Groups, _maxGroups));
-                    kernel(new KernelConfig(new Index3D(groups, observations, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, weights, inputs);
+                    GpuLaunch launch = launches[i];
+                    var kernel = _kernels[step][i] ??= _accelerator.LoadStreamKernel(launch.Kernel);
+                    long wanted = launch.SpansObservations ? (long)launch.Groups * observationTiles : launch.Groups;
+                    int groups = (int)Math.Max(1, Math.Min(wanted, _maxGroups));
+                    int rows = launch.SpansObservations ? 1 : observations;
+                    kernel(new KernelConfig(new Index3D(groups, rows, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, weights, inputs);
                 }
             }
 

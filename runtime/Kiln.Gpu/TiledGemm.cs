@@ -4,8 +4,8 @@ using ILGPU;
 namespace Kiln.Gpu;
 
 /// <summary>
-/// A tiled matrix product for GPU kernels: each thread group computes 64×64 output tiles, staging 64-deep slices of
-/// A and B in shared memory (32 KiB), and each of its 64 threads accumulates an 8×8 block of the tile in registers. Convolutions use it as
+/// A tiled matrix product for GPU kernels. Each thread group computes 64×64 output tiles and stages 64-deep slices
+/// of A and B in shared memory (32 KiB). Each of its 64 threads accumulates an 8×8 block of the tile in registers. Convolutions use it as
 /// an implicit GEMM: their operands unfold the input on the fly, so no im2col matrix is written to memory.
 /// </summary>
 public static class TiledGemm

@@ -163,7 +163,8 @@ public abstract class CompiledNetwork : IDisposable
 
     /// <summary>
     /// Computes <paramref name="layer"/> for the observations in <paramref name="input"/> into <paramref name="output"/>
-    /// (N×M, ONNX order) on the calling thread, without allocating once the network has run once.
+    /// (N×M, ONNX order) on the calling thread. On the CPU it allocates nothing once the network has run once; on a
+    /// GPU it runs one mini-batch per launch.
     /// </summary>
     public void Activations(ReadOnlySpan<float> input, Span<float> output, Layer layer)
     {
@@ -179,7 +180,16 @@ public abstract class CompiledNetwork : IDisposable
 
         if (_device is not null && layer.Step >= 0)
         {
-            _device.Compute(input, observations, layer.Step, layer.ArenaOffset, layer.ElementCount, output);
+            // Mini-batch by mini-batch, because the device holds one arena per observation of a launch.
+            int inputLength = Definition.InputLength;
+            for (int start = 0; start < observations; start += Options.MiniBatchSize)
+            {
+                int count = Math.Min(Options.MiniBatchSize, observations - start);
+                _device.Compute(
+                    input.Slice(start * inputLength, count * inputLength), count, layer.Step, layer.ArenaOffset, layer.ElementCount,
+                    output.Slice(start * layer.ElementCount, count * layer.ElementCount));
+            }
+
             return;
         }
 

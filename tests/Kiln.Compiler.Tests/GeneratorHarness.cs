@@ -14,8 +14,8 @@ internal static class GeneratorHarness
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
-        // The test's own dependencies include Kiln.Gpu, which would give every test network GPU kernels; only
-        // CreateGpuCompilation references it.
+        // A test project's own dependencies may include Kiln.Gpu, which would give every test network GPU kernels;
+        // only GpuHarness.CreateGpuCompilation references it.
         string[] platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         string[] gpuAssemblies = ["Kiln.Gpu.dll", "ILGPU.dll"];
         return platform
@@ -24,17 +24,6 @@ internal static class GeneratorHarness
             .Append(MetadataReference.CreateFromFile(typeof(CompiledNetwork).Assembly.Location))
             .ToImmutableArray();
     });
-
-    // Kiln.Gpu and ILGPU, which a project that wants GPU kernels references.
-    private static readonly Lazy<ImmutableArray<MetadataReference>> GpuReferences = new(() =>
-    [
-        MetadataReference.CreateFromFile(typeof(Kiln.Gpu.GpuRunner).Assembly.Location),
-        MetadataReference.CreateFromFile(typeof(ILGPU.Context).Assembly.Location),
-    ]);
-
-    /// <summary>A compilation of <paramref name="source"/> that references Kiln.Gpu, so that the generator adds GPU kernels.</summary>
-    public static CSharpCompilation CreateGpuCompilation(string source) =>
-        CreateCompilation(source).AddReferences(GpuReferences.Value);
 
     public static GeneratorRun Run(string source, params string[] modelPaths) =>
         Run(CreateCompilation(source), modelPaths);

@@ -68,7 +68,7 @@ public sealed class GpuGenerationTests : IDisposable
         string model = _models.Write("tiny-net.onnx", TinyConvRelu());
         BuildOptions options = new BuildOptions().Property("RootNamespace", "Sample").Metadata(model, "GpuKernels", "false");
         GeneratorDriver driver = GeneratorHarness.CreateDriver(options, model)
-            .RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateGpuCompilation("namespace Sample;"), out _, out _);
+            .RunGeneratorsAndUpdateCompilation(GpuHarness.CreateGpuCompilation("namespace Sample;"), out _, out _);
 
         string source = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
 
@@ -82,7 +82,7 @@ public sealed class GpuGenerationTests : IDisposable
         string model = _models.Write("sigmoid.onnx", SigmoidModel());
         const string Declaration = "namespace Sample; [Kiln.OnnxNetwork(\"sigmoid.onnx\")] public sealed partial class Net;";
 
-        GeneratorRun withGpu = GeneratorHarness.Run(GeneratorHarness.CreateGpuCompilation(Declaration), model);
+        GeneratorRun withGpu = GeneratorHarness.Run(GpuHarness.CreateGpuCompilation(Declaration), model);
         GeneratorRun withoutGpu = GeneratorHarness.Run(Declaration, model);
 
         Diagnostic diagnostic = Assert.Single(withGpu.KilnDiagnostics);
@@ -98,7 +98,7 @@ public sealed class GpuGenerationTests : IDisposable
     {
         string small = _models.Write("small.onnx", SmallCnn());
         string two = _models.Write("two.onnx", TwoInputs());
-        CSharpCompilation compilation = GeneratorHarness.CreateGpuCompilation(Source);
+        CSharpCompilation compilation = GpuHarness.CreateGpuCompilation(Source);
         GeneratorRun first = GeneratorHarness.Run(compilation, small, two);
 
         CSharpCompilation edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Sample; public static class Unrelated { }", path: "Unrelated.cs"));
@@ -146,7 +146,7 @@ public sealed class GpuGenerationTests : IDisposable
     {
         string small = _models.Write("small.onnx", SmallCnn());
         string two = _models.Write("two.onnx", TwoInputs());
-        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CreateGpuCompilation(Source), small, two);
+        GeneratorRun run = GeneratorHarness.Run(GpuHarness.CreateGpuCompilation(Source), small, two);
         Assert.Empty(run.KilnDiagnostics);
         Assert.Empty(run.CompilationProblems);
         return run.Load(small, two);
@@ -156,7 +156,7 @@ public sealed class GpuGenerationTests : IDisposable
     {
         string small = _models.Write("small.onnx", SmallCnn());
         string two = _models.Write("two.onnx", TwoInputs());
-        return GeneratorHarness.Run(GeneratorHarness.CreateGpuCompilation(source), small, two);
+        return GeneratorHarness.Run(GpuHarness.CreateGpuCompilation(source), small, two);
     }
 
     private static CompiledNetwork Create(Assembly assembly, string typeName, ActivationOptions options) =>

@@ -52,9 +52,11 @@ internal static class GpuEmitter
             writer.Comment("The launches of each step, in order: the kernel and its thread groups.");
             writer.Line($"private static readonly {GpuEmitContext.Runtime}GpuLaunch[][] Launches =");
             writer.Line("[");
-            foreach (List<(string Kernel, string Groups)> launches in context.Launches)
+            foreach (List<(string Kernel, string Groups, bool SpansObservations)> launches in context.Launches)
             {
-                writer.Line($"    [{string.Join(", ", launches.Select(launch => $"new({launch.Kernel}, {launch.Groups})"))}],");
+                IEnumerable<string> items = launches.Select(launch =>
+                    launch.SpansObservations ? $"new({launch.Kernel}, {launch.Groups}, SpansObservations: true)" : $"new({launch.Kernel}, {launch.Groups})");
+                writer.Line($"    [{string.Join(", ", items)}],");
             }
 
             writer.Line("];");

@@ -10,9 +10,9 @@ using Kiln.Compiler.Plan;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// The state an operator's GPU emitter works with: the writer of the kernel methods, the shapes, the ILGPU view of
-/// every tensor (a planned slice of the observation's arena, a slice of the packed weights, or the graph input), and
-/// the launches of the step being emitted.
+/// The state an operator's GPU emitter works with: the writer of the kernel methods, the shapes, the launches of the
+/// step being emitted, and the ILGPU view of every tensor. A view is a planned slice of the observation's arena, a
+/// slice of the packed weights, or the graph input.
 /// </summary>
 /// <remarks>
 /// Every kernel has the parameters (arena, weights, input) and runs with <see cref="GroupSize"/> threads per group;
@@ -53,21 +53,23 @@ internal sealed class GpuEmitContext
 
     public ShapeContext Shapes { get; }
 
-    /// <summary>The launches of each step: kernel method name and the C# expression for its thread groups.</summary>
-    public List<List<(string Kernel, string Groups)>> Launches { get; } = new List<List<(string Kernel, string Groups)>>();
+    /// <summary>The launches of each step: kernel method name, the C# expression for its thread groups, and whether it spans the observations.</summary>
+    public List<List<(string Kernel, string Groups, bool SpansObservations)>> Launches { get; } = new List<List<(string Kernel, string Groups, bool SpansObservations)>>();
 
     /// <summary>Starts the launches of compute step <paramref name="step"/>.</summary>
     public void BeginStep(int step)
     {
         _step = step;
-        Launches.Add(new List<(string Kernel, string Groups)>());
+        Launches.Add(new List<(string Kernel, string Groups, bool SpansObservations)>());
     }
 
     /// <summary>
     /// Writes the header and preamble of a kernel of the current step and adds its launch; the body follows until the
     /// returned block is disposed. <paramref name="groups"/> is the C# expression for the launch's thread groups.
+    /// A kernel that <paramref name="spansObservations"/> computes all observations of a launch at once, and its
+    /// preamble counts them into <c>observations</c> instead of locating one observation.
     /// </summary>
-    public SourceWriter.Block Kernel(Node node, string purpose, string groups)
+    public SourceWriter.Block Kernel(Node node, string purpose, string groups, bool spansObservations = false)
     {
         string name = Literals.Identifier($"Step{_step}_{node.DisplayName}_{purpose}");
         for (int suffix = 2; !_kernelNames.Add(name); suffix++)
@@ -75,8 +77,14 @@ internal sealed class GpuEmitContext
             name = Literals.Identifier($"Step{_step}_{node.DisplayName}_{purpose}_{suffix}");
         }
 
-        Launches[Launches.Count - 1].Add((name, groups));
+        Launches[Launches.Count - 1].Add((name, groups, spansObservations));
         SourceWriter.Block block = Writer.Open($"private static void {name}({View} arena, {View} weights, {View} input)");
+        if (spansObservations)
+        {
+            Writer.Line($"int observations = (int)(arena.Length / {Literals.Int(_arenaLength)}L);");
+            return block;
+        }
+
         Writer.Line($"long arenaStart = {Runtime}GridStride.Observation * {Literals.Int(_arenaLength)}L;");
         Writer.Line($"long inputStart = {Runtime}GridStride.Observation * {Literals.Int(_inputLength)}L;");
         return block;
@@ -102,6 +110,31 @@ internal sealed class GpuEmitContext
         if (_plan.Offsets.TryGetValue(name, out int arenaOffset))
         {
             return $"arena.SubView(arenaStart + {Literals.Int(arenaOffset)}, {Literals.Int(length)})";
+        }
+
+        throw Unsupported(node, $"its input '{name}' is neither a float weight nor a computed tensor");
+    }
+
+    /// <summary>
+    /// For a kernel that spans the observations: a view of the tensor <paramref name="name"/> in the first observation,
+    /// reaching to the end of the arena or input, and the floats between its copies in consecutive observations (0 for
+    /// a weight, which all observations share).
+    /// </summary>
+    public (string View, int RowStride) ReadRows(Node node, string name)
+    {
+        if (_inputOffsets.TryGetValue(name, out int inputOffset))
+        {
+            return ($"input.SubView({Literals.Int(inputOffset)})", _inputLength);
+        }
+
+        if (_weightOffsets.TryGetValue(name, out int weightOffset))
+        {
+            return ($"weights.SubView({Literals.Int(weightOffset)}, {Literals.Int(Shapes.Tensor(name).ElementCount)})", 0);
+        }
+
+        if (_plan.Offsets.TryGetValue(name, out int arenaOffset))
+        {
+            return ($"arena.SubView({Literals.Int(arenaOffset)})", _arenaLength);
         }
 
         throw Unsupported(node, $"its input '{name}' is neither a float weight nor a computed tensor");
