@@ -34,7 +34,7 @@ internal sealed class BatchCompilation
     /// <summary>
     /// Compiles the models at <paramref name="modelPaths"/>, each named after its file: <c>test_abs.onnx</c> gives the
     /// class <c>test_abs</c>. With <paramref name="gpuKernels"/>, the compilation references Kiln.Gpu, so that every
-    /// network also gets GPU kernels, and a model the GPU backend does not cover fails with KLN0014.
+    /// network also gets GPU kernels, and a model the GPU backend does not cover fails with KLN0021.
     /// </summary>
     public static BatchCompilation Compile(IReadOnlyList<string> modelPaths, bool gpuKernels = false)
     {

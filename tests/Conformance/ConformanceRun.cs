@@ -32,7 +32,7 @@ internal sealed class ConformanceRun
     /// <summary>
     /// Runs the claimed node tests on the CPU, or, with <paramref name="gpu"/>, only those in
     /// <paramref name="gpuCandidates"/> (by name), compiled with GPU kernels and run on ILGPU's CPU accelerator.
-    /// In the GPU run a test whose network the GPU backend does not cover fails with KLN0014.
+    /// In the GPU run a test whose network the GPU backend does not cover fails with KLN0021.
     /// </summary>
     public static ConformanceRun Execute(bool gpu = false, IReadOnlySet<string>? gpuCandidates = null)
     {

@@ -86,7 +86,7 @@ public sealed class GpuGenerationTests : IDisposable
         GeneratorRun withoutGpu = GeneratorHarness.Run(Declaration, model);
 
         Diagnostic diagnostic = Assert.Single(withGpu.KilnDiagnostics);
-        Assert.Equal("KLN0014", diagnostic.Id);
+        Assert.Equal("KLN0021", diagnostic.Id);
         Assert.Contains("Node 'act' (Sigmoid) of the model 'sigmoid.onnx' cannot run on the GPU", diagnostic.GetMessage());
         Assert.Contains("set GpuKernels = false on [OnnxNetwork] for Net", diagnostic.GetMessage());
         Assert.Contains("Conv", diagnostic.GetMessage());

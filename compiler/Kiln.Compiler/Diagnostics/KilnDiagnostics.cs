@@ -73,7 +73,7 @@ internal static class KilnDiagnostics
         "The initializer '{1}' of the model '{0}' names the external data file '{2}', which is absolute, contains '..' or lies outside the model's folder. Kiln reads external data only from files beside the model or below its folder, so a model cannot read other files of the build.");
 
     public static readonly DiagnosticDescriptor GpuUnsupportedNode = Error(
-        "KLN0014",
+        "KLN0021",
         "Node not compiled by the GPU backend",
         "Node '{0}' ({1}) of the model '{2}' cannot run on the GPU: {3}. Kiln generates GPU kernels because the project references Kiln.Gpu; set GpuKernels = false on [OnnxNetwork] for {4} (or GpuKernels=\"false\" on its AdditionalFiles item) to compile it for the CPU only. The GPU backend compiles: {5}.");
 

@@ -165,7 +165,7 @@ internal sealed class GpuEmitContext
         }
     }
 
-    /// <summary>The KLN0014 error for a node the GPU kernels do not cover, saying <paramref name="reason"/>.</summary>
+    /// <summary>The KLN0021 error for a node the GPU kernels do not cover, saying <paramref name="reason"/>.</summary>
     public CompilationError Unsupported(Node node, string reason) =>
         new CompilationError(KilnDiagnostics.GpuUnsupportedNode, node.DisplayName, node.OpType, _modelFile, reason, _className, GpuOperatorList);
 

@@ -36,7 +36,7 @@ internal abstract class Operator
 
     /// <summary>
     /// True when <see cref="EmitGpu"/> writes ILGPU kernels for this operator. Networks with GPU kernels that use an
-    /// operator without them get diagnostic KLN0014.
+    /// operator without them get diagnostic KLN0021.
     /// </summary>
     public virtual bool HasGpuKernels => false;
 
