@@ -2,8 +2,11 @@ using Kiln;
 
 namespace Kiln.Samples.FeatureExtraction;
 
-/// <summary>Turns an RGB image (0–255) into ResNet18's input: channels reordered to BGR and the mean image subtracted.</summary>
-[OnnxNetwork("ResNetPreprocess.onnx")]
+/// <summary>
+/// Turns an RGB image (0–255) into ResNet18's input: channels reordered to BGR and the mean image subtracted.
+/// It runs on the CPU only, because the GPU backend has no kernel for its Split node yet.
+/// </summary>
+[OnnxNetwork("ResNetPreprocess.onnx", GpuKernels = false)]
 public sealed partial class ResNetPreprocess;
 
 /// <summary>A pretrained ResNet18 (ImageNet), compiled up to its 512-wide global average pooling layer.</summary>

@@ -6,8 +6,12 @@ using Kiln.Samples.FeatureExtraction;
 // Feature extraction and classification. A pretrained ResNet18, compiled into C# at build time, turns
 // labelled product images into 512-wide feature vectors. A linear classifier trained on 70% of them
 // is tested on the rest.
-string imageFolder = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "images");
-string montagePath = args.Length > 1 ? args[1] : Path.GetFullPath("predictions.png");
+// Usage: FeatureExtraction [--gpu] [image folder] [montage path]. With --gpu, ResNet18 runs its generated
+// GPU kernels on a CUDA device, and the run fails when there is none.
+bool useGpu = args.Contains("--gpu");
+string[] paths = args.Where(argument => argument != "--gpu").ToArray();
+string imageFolder = paths.Length > 0 ? paths[0] : Path.Combine(AppContext.BaseDirectory, "images");
+string montagePath = paths.Length > 1 ? paths[1] : Path.GetFullPath("predictions.png");
 const int Seed = 1;
 
 ImageFolderStore images = ImageFolderStore.Open(imageFolder);
@@ -18,12 +22,26 @@ Console.WriteLine();
 
 var options = new ActivationOptions
 {
-    ExecutionEnvironment = ExecutionEnvironment.Cpu,
+    ExecutionEnvironment = useGpu ? ExecutionEnvironment.Gpu : ExecutionEnvironment.Cpu,
     MiniBatchSize = 16,
     Progress = new ConsoleProgress(),
 };
-using var preprocess = new ResNetPreprocess(options with { Progress = null });
-using var resnet = new ResNet18Features(options);
+using var preprocess = new ResNetPreprocess(options with { ExecutionEnvironment = ExecutionEnvironment.Cpu, Progress = null });
+ResNet18Features resnet;
+try
+{
+    resnet = new ResNet18Features(options);
+}
+catch (NotSupportedException exception) when (useGpu)
+{
+    // Gpu was requested, but there is no CUDA device (the message lists what ILGPU found instead).
+    Console.Error.WriteLine($"error: {exception.Message}");
+    return 1;
+}
+
+using var network = resnet;
+Console.WriteLine($"ResNet18 runs on: {resnet.Device}");
+Console.WriteLine();
 
 // ResNet18 reads 224×224 colour images; the gray product photos are resized and repeated in all three channels.
 var imageInput = new ImageInput(224, 224, channels: 3);
@@ -53,6 +71,7 @@ var tiles = Enumerable.Range(0, test.Count)
 Montage.Write(montagePath, tiles);
 Console.WriteLine($"Wrote {tiles.Count} test images titled with their predictions to {montagePath}");
 Console.WriteLine($"Test accuracy: {(double)correct / test.Count:F3} ({correct}/{test.Count})");
+return 0;
 
 float[,] ExtractFeatures(string part, ImageFolderStore store)
 {

@@ -15,6 +15,15 @@ public sealed record ActivationOptions
     /// <summary>Largest number of observations computed at the same time. Default: the processor count.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// For tests of the GPU backend only: runs the generated GPU kernels on ILGPU's CPU accelerator, which emulates a
+    /// GPU on the CPU and is much slower than both a GPU and the generated CPU code. It applies when
+    /// <see cref="ExecutionEnvironment"/> is <see cref="Kiln.ExecutionEnvironment.Gpu"/> and the network has GPU kernels.
+    /// Default: false.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Advanced)]
+    public bool RunGpuKernelsOnCpuForTesting { get; init; }
+
     /// <summary>Receives the number of observations done after each mini-batch, for long runs.</summary>
     public IProgress<ActivationProgress>? Progress { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Kiln;
 
@@ -15,8 +16,20 @@ public abstract class CompiledNetwork : IDisposable
     private readonly ConcurrentBag<float[]> _staging = new();
     private bool _disposed;
 
-    /// <summary>Checks the options and prepares the network; called by the generated constructor.</summary>
+    // The GPU (or, in tests, ILGPU's CPU accelerator) that runs the network; null when it runs on the CPU.
+    private DeviceRunner? _device;
+
+    /// <summary>Checks the options and prepares the network; called by the generated constructor of a CPU-only network.</summary>
     protected CompiledNetwork(NetworkDefinition definition, ActivationOptions? options)
+        : this(definition, options, hasGpuKernels: false)
+    {
+    }
+
+    /// <summary>
+    /// Checks the options and prepares the network; called by the generated constructor. A network with GPU kernels
+    /// (<paramref name="hasGpuKernels"/>) calls <see cref="StartDevice"/> once its own fields are set.
+    /// </summary>
+    protected CompiledNetwork(NetworkDefinition definition, ActivationOptions? options, bool hasGpuKernels)
     {
         ArgumentNullException.ThrowIfNull(definition);
         Definition = definition;
@@ -34,9 +47,20 @@ public abstract class CompiledNetwork : IDisposable
 
         if (Options.ExecutionEnvironment == ExecutionEnvironment.Gpu)
         {
-            throw new NotSupportedException(
-                $"{definition.ClassName} was compiled for the CPU only: GPU kernels are not generated yet. " +
-                "Use ExecutionEnvironment.Cpu or ExecutionEnvironment.Auto.");
+            if (!RuntimeFeature.IsDynamicCodeSupported)
+            {
+                throw new NotSupportedException(
+                    $"{definition.ClassName} cannot run on the GPU in this process: ILGPU compiles kernels at run time, which " +
+                    "NativeAOT does not allow. Use ExecutionEnvironment.Cpu or Auto here, or publish without PublishAot to use the GPU.");
+            }
+
+            if (!hasGpuKernels)
+            {
+                throw new NotSupportedException(
+                    $"{definition.ClassName} was compiled without GPU kernels, so it runs on the CPU only. Kiln generates them " +
+                    "when the project references Kiln.Gpu and [OnnxNetwork] does not set GpuKernels = false; otherwise use " +
+                    "ExecutionEnvironment.Cpu or Auto.");
+            }
         }
     }
 
@@ -45,6 +69,12 @@ public abstract class CompiledNetwork : IDisposable
 
     /// <summary>The options the network was constructed with.</summary>
     public ActivationOptions Options { get; }
+
+    /// <summary>
+    /// Where the activations are computed: <c>CPU</c>, or the accelerator's name (such as <c>CUDA: NVIDIA H200</c>)
+    /// when <see cref="ActivationOptions.ExecutionEnvironment"/> selected a GPU.
+    /// </summary>
+    public string Device => _device?.DeviceName ?? "CPU";
 
     /// <summary>Computes the target layer for every observation in <paramref name="input"/>.</summary>
     /// <param name="input">Observations one after another, each shaped like the graph input (ONNX order).</param>
@@ -142,7 +172,8 @@ public abstract class CompiledNetwork : IDisposable
 
     /// <summary>
     /// Computes <paramref name="layer"/> for the observations in <paramref name="input"/> into <paramref name="output"/>
-    /// (N×M, ONNX order) on the calling thread, without allocating once the network has run once.
+    /// (N×M, ONNX order) on the calling thread. On the CPU it allocates nothing once the network has run once; on a
+    /// GPU it runs one mini-batch per launch.
     /// </summary>
     public void Activations(ReadOnlySpan<float> input, Span<float> output, Layer layer)
     {
@@ -154,6 +185,21 @@ public abstract class CompiledNetwork : IDisposable
             throw new ArgumentException(
                 $"The output span has {output.Length} floats, but {observations} observation(s) of layer {layer.Name} need {observations * layer.ElementCount}.",
                 nameof(output));
+        }
+
+        if (_device is not null && layer.Step >= 0)
+        {
+            // Mini-batch by mini-batch, because the device holds one arena per observation of a launch.
+            int inputLength = Definition.InputLength;
+            for (int start = 0; start < observations; start += Options.MiniBatchSize)
+            {
+                int count = Math.Min(Options.MiniBatchSize, observations - start);
+                _device.Compute(
+                    input.Slice(start * inputLength, count * inputLength), count, layer.Step, layer.ArenaOffset, layer.ElementCount,
+                    output.Slice(start * layer.ElementCount, count * layer.ElementCount));
+            }
+
+            return;
         }
 
         for (int observation = 0; observation < observations; observation++)
@@ -187,6 +233,8 @@ public abstract class CompiledNetwork : IDisposable
     {
         _disposed = true;
         _arenas.Clear();
+        _device?.Dispose();
+        _device = null;
         GC.SuppressFinalize(this);
     }
 
@@ -195,6 +243,32 @@ public abstract class CompiledNetwork : IDisposable
     /// <paramref name="arena"/> at the offset the generator planned, so the layer made at step k can be read there.
     /// </summary>
     protected abstract void Forward(ReadOnlySpan<float> input, Span<float> arena, int lastStep);
+
+    /// <summary>
+    /// Chooses the device by <see cref="ActivationOptions.ExecutionEnvironment"/>; generated constructors of networks with
+    /// GPU kernels call it last. Auto takes a GPU only where the process can compile kernels (not NativeAOT).
+    /// </summary>
+    protected void StartDevice()
+    {
+        ExecutionEnvironment environment = Options.ExecutionEnvironment;
+        if (environment == ExecutionEnvironment.Cpu || !RuntimeFeature.IsDynamicCodeSupported)
+        {
+            return;
+        }
+
+        _device = CreateDeviceRunner(Options);
+        if (_device is null && environment == ExecutionEnvironment.Gpu)
+        {
+            throw new NotSupportedException($"{Definition.ClassName} has GPU kernels, but no device runner was created for ExecutionEnvironment.Gpu.");
+        }
+    }
+
+    /// <summary>
+    /// Creates the runner of the generated GPU kernels, or returns null to run on the CPU (Auto without a CUDA device).
+    /// For <see cref="ExecutionEnvironment.Gpu"/> without a device it throws, saying what was found instead.
+    /// Networks without GPU kernels return null.
+    /// </summary>
+    protected virtual DeviceRunner? CreateDeviceRunner(ActivationOptions options) => null;
 
     private void ComputeObservation(ReadOnlySpan<float> input, Span<float> output, Layer layer)
     {
@@ -241,6 +315,11 @@ public abstract class CompiledNetwork : IDisposable
     private Activations Compute(int observations, Layer layer, OutputAs outputAs, Func<int, float[], ReadOnlySpan<float>> observationInput)
     {
         var values = new float[observations * layer.ElementCount];
+        if (_device is not null && layer.Step >= 0)
+        {
+            return ComputeOnDevice(_device, observations, layer, outputAs, observationInput, values);
+        }
+
         int miniBatchSize = Options.MiniBatchSize;
         var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism };
         for (int start = 0; start < observations; start += miniBatchSize)
@@ -263,6 +342,29 @@ public abstract class CompiledNetwork : IDisposable
             });
 
             Options.Progress?.Report(new ActivationProgress(end, observations));
+        }
+
+        return new Activations(layer, outputAs, observations, values);
+    }
+
+    /// <summary>Runs the observations on the device one mini-batch at a time, packing each mini-batch's inputs together.</summary>
+    private Activations ComputeOnDevice(
+        DeviceRunner device, int observations, Layer layer, OutputAs outputAs, Func<int, float[], ReadOnlySpan<float>> observationInput, float[] values)
+    {
+        int miniBatchSize = Options.MiniBatchSize;
+        int inputLength = Definition.InputLength;
+        float[] staging = GC.AllocateUninitializedArray<float>(inputLength);
+        float[] packed = GC.AllocateUninitializedArray<float>(Math.Min(miniBatchSize, observations) * inputLength);
+        for (int start = 0; start < observations; start += miniBatchSize)
+        {
+            int count = Math.Min(miniBatchSize, observations - start);
+            for (int observation = 0; observation < count; observation++)
+            {
+                observationInput(start + observation, staging).CopyTo(packed.AsSpan(observation * inputLength, inputLength));
+            }
+
+            device.Compute(packed.AsSpan(0, count * inputLength), count, layer.Step, layer.ArenaOffset, layer.ElementCount, values.AsSpan(start * layer.ElementCount, count * layer.ElementCount));
+            Options.Progress?.Report(new ActivationProgress(start + count, observations));
         }
 
         return new Activations(layer, outputAs, observations, values);

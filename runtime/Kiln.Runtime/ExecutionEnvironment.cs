@@ -3,12 +3,18 @@ namespace Kiln;
 /// <summary>Hardware that computes the activations.</summary>
 public enum ExecutionEnvironment
 {
-    /// <summary>A CUDA GPU when one is available, else the CPU.</summary>
+    /// <summary>
+    /// A CUDA GPU when ILGPU finds one, the network has GPU kernels (its project references Kiln.Gpu) and the process
+    /// can compile code at run time (not NativeAOT); else the CPU.
+    /// </summary>
     Auto,
 
     /// <summary>The generated C# code on the CPU.</summary>
     Cpu,
 
-    /// <summary>The generated GPU kernels on a CUDA device.</summary>
+    /// <summary>
+    /// The generated GPU kernels on a CUDA device. Construction fails when the network has no GPU kernels, when no CUDA
+    /// device is found, or in a NativeAOT process, where ILGPU cannot compile kernels.
+    /// </summary>
     Gpu,
 }

@@ -30,4 +30,11 @@ public sealed class OnnxNetworkAttribute : Attribute
     /// and every other symbolic dimension needs a value here. Default: none.
     /// </summary>
     public string? Dimensions { get; set; }
+
+    /// <summary>
+    /// Whether to generate GPU kernels for this network when the project references Kiln.Gpu. Set it to false to
+    /// compile the network for the CPU only, for example when it uses an operator the GPU backend does not compile
+    /// (diagnostic KLN0021). Projects without Kiln.Gpu never get GPU kernels. Default: true.
+    /// </summary>
+    public bool GpuKernels { get; set; } = true;
 }

@@ -29,10 +29,20 @@ internal sealed class ConformanceRun
 
     public int Count(Outcome outcome) => Results.Count(result => result.Outcome == outcome);
 
-    public static ConformanceRun Execute()
+    /// <summary>
+    /// Runs the claimed node tests on the CPU, or, with <paramref name="gpu"/>, only those in
+    /// <paramref name="gpuCandidates"/> (by name), compiled with GPU kernels and run on ILGPU's CPU accelerator.
+    /// In the GPU run a test whose network the GPU backend does not cover fails with KLN0021.
+    /// </summary>
+    public static ConformanceRun Execute(bool gpu = false, IReadOnlySet<string>? gpuCandidates = null)
     {
         var clock = Stopwatch.StartNew();
         IReadOnlyList<NodeTest> tests = NodeTestSuite.Load();
+        if (gpu)
+        {
+            tests = tests.Where(test => gpuCandidates?.Contains(test.Name) ?? true).ToList();
+        }
+
         var results = new Dictionary<string, TestResult>(StringComparer.Ordinal);
         foreach (NodeTest test in tests.Where(test => !test.IsClaimed))
         {
@@ -60,12 +70,13 @@ internal sealed class ConformanceRun
                 }
             }
 
-            BatchCompilation batch = BatchCompilation.Compile(modelPaths);
+            BatchCompilation batch = BatchCompilation.Compile(modelPaths, gpuKernels: gpu);
+            ActivationOptions? options = gpu ? EmulatedGpu : null;
             foreach (NodeTest test in tests.Where(test => boundInputs.ContainsKey(test.Name)))
             {
                 results[test.Name] = batch.Failures.TryGetValue(test.Name, out string? reason)
                     ? TestResult.Failed(test, reason)
-                    : RunNetwork(test, batch.NetworkType(test.Name), boundInputs[test.Name]);
+                    : RunNetwork(test, batch.NetworkType(test.Name), boundInputs[test.Name], options);
             }
         }
         finally
@@ -76,10 +87,13 @@ internal sealed class ConformanceRun
         return new ConformanceRun(tests, tests.Select(test => results[test.Name]).ToList(), clock.Elapsed);
     }
 
-    private static TestResult RunNetwork(NodeTest test, Type networkType, IReadOnlyList<string> boundInputs)
+    /// <summary>The generated GPU kernels on ILGPU's CPU accelerator.</summary>
+    private static readonly ActivationOptions EmulatedGpu = new() { ExecutionEnvironment = ExecutionEnvironment.Gpu, RunGpuKernelsOnCpuForTesting = true };
+
+    private static TestResult RunNetwork(NodeTest test, Type networkType, IReadOnlyList<string> boundInputs, ActivationOptions? options)
     {
         // A network that hangs fails its test rather than the run; its thread is left behind.
-        var task = Task.Run(() => NetworkCheck.Run(test, networkType, boundInputs));
+        var task = Task.Run(() => NetworkCheck.Run(test, networkType, boundInputs, options));
         try
         {
             if (!task.Wait(NetworkTimeout))

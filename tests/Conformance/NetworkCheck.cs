@@ -11,10 +11,13 @@ internal static class NetworkCheck
 
     public const double RelativeTolerance = 1e-3;
 
-    /// <summary>Returns null when every output of every data set matches, else the first problem found.</summary>
-    public static string? Run(NodeTest test, Type networkType, IReadOnlyList<string> boundInputs)
+    /// <summary>
+    /// Returns null when every output of every data set matches, else the first problem found. The network is created
+    /// with <paramref name="options"/>, or the defaults when null.
+    /// </summary>
+    public static string? Run(NodeTest test, Type networkType, IReadOnlyList<string> boundInputs, ActivationOptions? options = null)
     {
-        using var network = (CompiledNetwork)Activator.CreateInstance(networkType, [null])!;
+        using var network = (CompiledNetwork)Activator.CreateInstance(networkType, [options])!;
         foreach (string dataSet in test.DataSets)
         {
             string? problem = ConstantInputBinding.FindDifferentBoundValue(test, boundInputs, dataSet)

@@ -14,8 +14,12 @@ internal static class GeneratorHarness
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
+        // A test project's own dependencies may include Kiln.Gpu, which would give every test network GPU kernels;
+        // only GpuHarness.CreateGpuCompilation references it.
         string[] platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        string[] gpuAssemblies = ["Kiln.Gpu.dll", "ILGPU.dll"];
         return platform
+            .Where(path => !gpuAssemblies.Contains(Path.GetFileName(path), StringComparer.OrdinalIgnoreCase))
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .Append(MetadataReference.CreateFromFile(typeof(CompiledNetwork).Assembly.Location))
             .ToImmutableArray();

@@ -114,6 +114,11 @@ internal static class KilnDiagnostics
         "Invalid dimension values",
         "The Dimensions option '{0}' for the model '{1}' is invalid: {2}. Write name=value pairs separated by commas, such as \"S=28, T=5\", each naming a symbolic dimension of the graph inputs and giving it a positive size.");
 
+    public static readonly DiagnosticDescriptor GpuUnsupportedNode = Error(
+        "KLN0021",
+        "Node not compiled by the GPU backend",
+        "Node '{0}' ({1}) of the model '{2}' cannot run on the GPU: {3}. Kiln generates GPU kernels because the project references Kiln.Gpu; set GpuKernels = false on [OnnxNetwork] for {4} (or GpuKernels=\"false\" on its AdditionalFiles item) to compile it for the CPU only. The GPU backend compiles: {5}.");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "KLN9999",
         "Kiln failed unexpectedly",

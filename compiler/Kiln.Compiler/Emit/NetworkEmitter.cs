@@ -59,6 +59,10 @@ internal static class NetworkEmitter
             writer.Line();
             EmitWeights(writer, model);
             writer.Append(forward);
+            if (request.GpuKernels)
+            {
+                GpuEmitter.Emit(writer, model);
+            }
         }
 
         return writer.ToString();
@@ -140,7 +144,7 @@ internal static class NetworkEmitter
         writer.Summary($"Creates the network. Its weights are read in place from {files}, which Kiln's build targets embed in this assembly.");
         writer.Line("/// <param name=\"options\">Execution environment, mini-batch size, parallelism and progress reporting; null for the defaults.</param>");
         writer.Line($"public {model.Request.ClassName}(global::Kiln.ActivationOptions? options = null)");
-        writer.Line("    : base(Network, options)");
+        writer.Line(model.Request.GpuKernels ? "    : base(Network, options, hasGpuKernels: true)" : "    : base(Network, options)");
         writer.Line("{");
         writer.Line($"    _weights = global::Kiln.ModelWeights.FromManifestResource(typeof({model.Request.ClassName}).Assembly, " +
             $"{Literals.String(model.Request.ResourceName)}, expectedLength: {Literals.Int(model.Graph.FileLength)});");
@@ -156,6 +160,12 @@ internal static class NetworkEmitter
             }
 
             writer.Line("    ];");
+        }
+
+        if (model.Request.GpuKernels)
+        {
+            // The device is chosen last, because its runner reads the weights.
+            writer.Line("    StartDevice();");
         }
 
         writer.Line("}");

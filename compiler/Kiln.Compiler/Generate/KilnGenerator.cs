@@ -23,6 +23,9 @@ public sealed class KilnGenerator : IIncrementalGenerator
 {
     private const string AttributeName = "Kiln.OnnxNetworkAttribute";
 
+    /// <summary>The assembly that runs GPU kernels; a project that references it gets them generated.</summary>
+    private const string GpuAssemblyName = "Kiln.Gpu";
+
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -45,16 +48,23 @@ public sealed class KilnGenerator : IIncrementalGenerator
             .Select(static (pair, _) => ReadModelOptions(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.ModelOptions);
 
+        // A bool, so that the steps after it stay cached across edits: the compilation changes on every keystroke.
+        IncrementalValueProvider<bool> gpuRuntime = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.ReferencedAssemblyNames.Any(name => name.Name == GpuAssemblyName))
+            .WithTrackingName(TrackingNames.GpuRuntime);
+
         IncrementalValuesProvider<NetworkJob> declaredJobs = declarations
             .Combine(modelFiles.Collect())
             .Combine(modelOptions.Collect())
-            .Select(static (pair, _) => Match(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Combine(gpuRuntime)
+            .Select(static (pair, _) => Match(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Jobs);
 
         IncrementalValuesProvider<NetworkJob> standaloneJobs = modelOptions
             .Combine(modelFiles.Collect())
             .Combine(declarations.Collect())
-            .SelectMany(static (pair, _) => Standalone(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Combine(gpuRuntime)
+            .SelectMany(static (pair, _) => Standalone(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.StandaloneJobs);
 
         IncrementalValuesProvider<GeneratedNetwork> networks = declaredJobs
@@ -71,7 +81,6 @@ public sealed class KilnGenerator : IIncrementalGenerator
 
     private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<GeneratedNetwork> networks)
     {
-
         context.RegisterSourceOutput(networks.Where(static n => n.Source is not null), static (output, network) =>
             output.AddSource(network.HintName, SourceText.From(network.Source!, System.Text.Encoding.UTF8)));
 
@@ -117,17 +126,19 @@ public sealed class KilnGenerator : IIncrementalGenerator
         AttributeData attribute = context.Attributes[0];
         string modelPath = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string path ? path : string.Empty;
         string? targetLayer = attribute.NamedArguments.FirstOrDefault(a => a.Key == "TargetLayer").Value.Value as string;
+        bool gpuKernels = attribute.NamedArguments.FirstOrDefault(a => a.Key == "GpuKernels").Value.Value as bool? ?? true;
         var syntax = (ClassDeclarationSyntax)context.TargetNode;
         bool isPartial = syntax.Modifiers.Any(m => m.Text == "partial");
         bool nested = symbol.ContainingType is not null;
         string? ns = symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString();
         LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? syntax.Identifier.GetLocation());
         string? dimensions = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Dimensions").Value.Value as string;
-        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nested, symbol.IsGenericType, location) { Dimensions = dimensions };
+        return new NetworkDeclaration(symbol.Name, ns, modelPath, targetLayer, isPartial, nested, symbol.IsGenericType, location, gpuKernels) { Dimensions = dimensions };
     }
 
     /// <summary>Finds the declaration's model among the AdditionalFiles: an exact path, else a unique match on the path's end.</summary>
-    private static NetworkJob Match(NetworkDeclaration declaration, ImmutableArray<ModelFile> files, ImmutableArray<ModelOptions> options)
+    /// <param name="gpuRuntime">Whether the project references Kiln.Gpu, so that GPU kernels are generated unless the declaration turns them off.</param>
+    private static NetworkJob Match(NetworkDeclaration declaration, ImmutableArray<ModelFile> files, ImmutableArray<ModelOptions> options, bool gpuRuntime)
     {
         LocationInfo? location = declaration.Location;
         if (!declaration.IsPartial)
@@ -168,7 +179,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
         ModelFile file = matches[0];
         ModelOptions? itemOptions = options.FirstOrDefault(o => o.Path == file.Path);
         var request = new NetworkRequest(file.Path, file.ContentHash, declaration.Namespace, declaration.ClassName, declaration.TargetLayer, ResourceName(file.Path), IsStandalone: false,
-            itemOptions?.ExternalData, itemOptions?.MaxArenaBytes)
+            itemOptions?.ExternalData, itemOptions?.MaxArenaBytes, GpuKernels: gpuRuntime && declaration.GpuKernels)
         {
             Dimensions = declaration.Dimensions,
         };
@@ -181,12 +192,14 @@ public sealed class KilnGenerator : IIncrementalGenerator
         options.TryGetValue("build_metadata.AdditionalFiles.TargetLayer", out string? targetLayer);
         options.TryGetValue("build_metadata.AdditionalFiles.ClassName", out string? className);
         options.TryGetValue("build_metadata.AdditionalFiles.Dimensions", out string? dimensions);
+        options.TryGetValue("build_metadata.AdditionalFiles.GpuKernels", out string? gpuKernels);
 
         // Kiln.targets passes the ExternalData list with '|' between entries, because ';' starts a comment in .editorconfig files.
         options.TryGetValue("build_metadata.AdditionalFiles.KilnExternalData", out string? externalData);
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out string? rootNamespace);
         provider.GlobalOptions.TryGetValue("build_property.KilnMaxArenaBytes", out string? maxArenaBytes);
-        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace), Empty(externalData), Empty(maxArenaBytes))
+        bool gpuKernelsOff = string.Equals(Empty(gpuKernels), "false", StringComparison.OrdinalIgnoreCase);
+        return new ModelOptions(text.Path, Empty(targetLayer), Empty(className), Empty(rootNamespace), Empty(externalData), Empty(maxArenaBytes), GpuKernels: !gpuKernelsOff)
         {
             Dimensions = Empty(dimensions),
         };
@@ -198,9 +211,9 @@ public sealed class KilnGenerator : IIncrementalGenerator
     /// A class for a model that no [OnnxNetwork] declaration uses: named after the file (or its ClassName metadata),
     /// in the project's root namespace, compiled up to its TargetLayer metadata or the model's outputs.
     /// </summary>
-    private static IEnumerable<NetworkJob> Standalone(ModelOptions options, ImmutableArray<ModelFile> files, ImmutableArray<NetworkDeclaration> declarations)
+    private static IEnumerable<NetworkJob> Standalone(ModelOptions options, ImmutableArray<ModelFile> files, ImmutableArray<NetworkDeclaration> declarations, bool gpuRuntime)
     {
-        bool declared = declarations.Any(declaration => Match(declaration, files, ImmutableArray<ModelOptions>.Empty).Request?.ModelPath == options.Path);
+        bool declared = declarations.Any(declaration => Match(declaration, files, ImmutableArray<ModelOptions>.Empty, gpuRuntime: false).Request?.ModelPath == options.Path);
         ModelFile? file = files.FirstOrDefault(f => f.Path == options.Path);
         if (declared || file is null)
         {
@@ -210,7 +223,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
         string className = options.ClassName ?? ClassNameFor(options.Path);
         var location = new LocationInfo(options.Path, default, default);
         var request = new NetworkRequest(file.Path, file.ContentHash, options.RootNamespace, className, options.TargetLayer, ResourceName(file.Path), IsStandalone: true,
-            options.ExternalData, options.MaxArenaBytes)
+            options.ExternalData, options.MaxArenaBytes, GpuKernels: gpuRuntime && options.GpuKernels)
         {
             Dimensions = options.Dimensions,
         };

@@ -4,10 +4,11 @@ namespace Kiln.Compiler.Generate;
 internal sealed record ModelFile(string Path, string ContentHash);
 
 /// <summary>
-/// The item metadata of an ONNX AdditionalFiles item (TargetLayer, ClassName, ExternalData, Dimensions) and the build
-/// properties that apply to it (RootNamespace, KilnMaxArenaBytes).
+/// The item metadata of an ONNX AdditionalFiles item (TargetLayer, ClassName, ExternalData, Dimensions, GpuKernels)
+/// and the build properties that apply to it (RootNamespace, KilnMaxArenaBytes).
 /// </summary>
-internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace, string? ExternalData = null, string? MaxArenaBytes = null)
+/// <remarks><see cref="GpuKernels"/> is false when the item sets <c>GpuKernels="false"</c>.</remarks>
+internal sealed record ModelOptions(string Path, string? TargetLayer, string? ClassName, string? RootNamespace, string? ExternalData = null, string? MaxArenaBytes = null, bool GpuKernels = true)
 {
     public string? Dimensions { get; init; }
 }
@@ -21,7 +22,8 @@ internal sealed record NetworkDeclaration(
     bool IsPartial,
     bool IsNested,
     bool IsGeneric,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    bool GpuKernels = true)
 {
     public string? Dimensions { get; init; }
 }
@@ -42,4 +44,5 @@ internal static class TrackingNames
     public const string StandaloneJobs = nameof(StandaloneJobs);
     public const string StandaloneNetworks = nameof(StandaloneNetworks);
     public const string Networks = nameof(Networks);
+    public const string GpuRuntime = nameof(GpuRuntime);
 }

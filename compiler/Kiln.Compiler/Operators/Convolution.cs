@@ -37,6 +37,52 @@ internal sealed class ConvOperator : Operator
         ConvolutionEmitter.Emit(node, context, "Convolution", "Conv", "Conv", sizes);
     }
 
+    public override bool HasGpuKernels => true;
+
+    /// <summary>
+    /// Writes one implicit-GEMM kernel: per group, the weights (M/group × C/group·KH·KW) times the input unfolded on
+    /// the fly, tiled in shared memory by <c>TiledGemm</c>. A 1-D convolution runs as 2-D with height 1.
+    /// </summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        Layout layout = Compute(node, context.Shapes);
+        SpatialGeometry g = layout.Geometry;
+        if (layout.Input[0] != 1)
+        {
+            throw context.Unsupported(node, $"the input has batch size {layout.Input[0]}, but the GPU kernels take one image per observation (N = 1)");
+        }
+
+        bool twoDimensional = g.Kernel.Length == 2;
+        int Height(int[] values, int oneDimensional) => twoDimensional ? values[0] : oneDimensional;
+        int Width(int[] values) => values[values.Length - 1];
+        int[] spatial = layout.Input.Skip(2).ToArray();
+        int groupIn = layout.Input[1] / layout.Groups;
+        int groupOut = layout.OutChannels / layout.Groups;
+        int outHeight = Height(g.Output, 1);
+        int outWidth = Width(g.Output);
+        int depth = groupIn * Height(g.Kernel, 1) * Width(g.Kernel);
+        int columns = outHeight * outWidth;
+        string gemm = $"{GpuEmitContext.Runtime}TiledGemm";
+        string tiles = $"{gemm}.Tiles(batches: {layout.Groups}, m: {groupOut}, n: {columns})";
+        SourceWriter writer = context.Writer;
+        using (context.Kernel(node, "ImplicitGemm", tiles))
+        {
+            writer.Line($"var operands = new {GpuEmitContext.Runtime}Convolution2DOperands");
+            writer.Line("{");
+            writer.Line($"    X = {context.ReadInput(node, 0)},");
+            writer.Line($"    Weights = {context.ReadInput(node, 1)},");
+            writer.Line(node.OptionalInput(2) is null ? "    Bias = default," : $"    Bias = {context.ReadInput(node, 2)},");
+            writer.Line($"    Y = {context.WriteOutput(node, 0)},");
+            writer.Line($"    HasBias = {Literals.Bool(node.OptionalInput(2) is not null)},");
+            writer.Line($"    GroupInChannels = {groupIn}, GroupOutChannels = {groupOut},");
+            writer.Line($"    InHeight = {Height(spatial, 1)}, InWidth = {Width(spatial)}, OutHeight = {outHeight}, OutWidth = {outWidth},");
+            writer.Line($"    KernelHeight = {Height(g.Kernel, 1)}, KernelWidth = {Width(g.Kernel)}, StrideHeight = {Height(g.Strides, 1)}, StrideWidth = {Width(g.Strides)},");
+            writer.Line($"    DilationHeight = {Height(g.Dilations, 1)}, DilationWidth = {Width(g.Dilations)}, PadTop = {Height(g.PadBegin, 0)}, PadLeft = {Width(g.PadBegin)},");
+            writer.Line("};");
+            writer.Line($"{gemm}.Run(operands, batches: {layout.Groups}, m: {groupOut}, n: {columns}, k: {depth});");
+        }
+    }
+
     private static Layout Compute(Node node, ShapeContext context)
     {
         TensorInfo x = context.FloatInput(node, 0);

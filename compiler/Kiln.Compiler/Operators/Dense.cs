@@ -40,6 +40,67 @@ internal sealed class GemmOperator : Operator
             $"cRows: {cRows}, cColumns: {cColumns});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    /// <summary>
+    /// Writes one kernel that runs the product through <c>TiledGemm</c>, tiled in shared memory. A single-row product
+    /// (M = 1, a dense layer on one observation) runs once for all observations of a launch, one row each, so that the
+    /// tiles' rows are used.
+    /// </summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        ShapeContext shapes = context.Shapes;
+        (int m, int n, int k, int cRows, int cColumns) = Compute(node, shapes);
+        bool hasC = node.OptionalInput(2) is not null;
+        string gemm = $"{GpuEmitContext.Runtime}TiledGemm";
+        SourceWriter writer = context.Writer;
+        if (m == 1)
+        {
+            EmitObservationGemm(node, context, n, k, cColumns);
+            return;
+        }
+
+        using (context.Kernel(node, "Gemm", $"{gemm}.Tiles(batches: 1, m: {m}, n: {n})"))
+        {
+            writer.Line($"var operands = new {GpuEmitContext.Runtime}GemmOperands");
+            writer.Line("{");
+            writer.Line($"    A = {context.ReadInput(node, 0)},");
+            writer.Line($"    B = {context.ReadInput(node, 1)},");
+            writer.Line(hasC ? $"    C = {context.ReadInput(node, 2)}," : "    C = default,");
+            writer.Line($"    Y = {context.WriteOutput(node, 0)},");
+            writer.Line($"    HasC = {Literals.Bool(hasC)}, TransposeA = {Literals.Bool(node.GetInt(shapes, "transA", 0) != 0)}, TransposeB = {Literals.Bool(node.GetInt(shapes, "transB", 0) != 0)},");
+            writer.Line($"    M = {m}, N = {n}, K = {k}, CRows = {cRows}, CColumns = {cColumns},");
+            writer.Line($"    Alpha = {Literals.Float(node.GetFloat(shapes, "alpha", 1f))}, Beta = {Literals.Float(node.GetFloat(shapes, "beta", 1f))},");
+            writer.Line("};");
+            writer.Line($"{gemm}.Run(operands, batches: 1, m: {m}, n: {n}, k: {k});");
+        }
+    }
+
+    private static void EmitObservationGemm(Node node, GpuEmitContext context, int n, int k, int cColumns)
+    {
+        ShapeContext shapes = context.Shapes;
+        bool hasC = node.OptionalInput(2) is not null;
+        string gemm = $"{GpuEmitContext.Runtime}TiledGemm";
+        SourceWriter writer = context.Writer;
+        (string a, int aStride) = context.ReadRows(node, node.Inputs[0]);
+        (string y, int yStride) = context.ReadRows(node, node.Outputs[0]);
+        using (context.Kernel(node, "Gemm", $"{gemm}.Tiles(batches: 1, m: {gemm}.TileRows, n: {n})", spansObservations: true))
+        {
+            // With one row, a transposed A (K×1) is stored like an untransposed one (1×K).
+            writer.Line($"var operands = new {GpuEmitContext.Runtime}ObservationGemmOperands");
+            writer.Line("{");
+            writer.Line($"    A = {a}, ARowStride = {aStride},");
+            writer.Line($"    B = {context.ReadInput(node, 1)},");
+            writer.Line(hasC ? $"    C = {context.ReadInput(node, 2)}," : "    C = default,");
+            writer.Line($"    Y = {y}, YRowStride = {yStride},");
+            writer.Line($"    HasC = {Literals.Bool(hasC)}, TransposeB = {Literals.Bool(node.GetInt(shapes, "transB", 0) != 0)},");
+            writer.Line($"    N = {n}, K = {k}, CColumns = {cColumns},");
+            writer.Line($"    Alpha = {Literals.Float(node.GetFloat(shapes, "alpha", 1f))}, Beta = {Literals.Float(node.GetFloat(shapes, "beta", 1f))},");
+            writer.Line("};");
+            writer.Line($"{gemm}.Run(operands, batches: 1, m: observations, n: {n}, k: {k});");
+        }
+    }
+
     private static (int M, int N, int K, int CRows, int CColumns) Compute(Node node, ShapeContext context)
     {
         TensorInfo a = context.FloatInput(node, 0);

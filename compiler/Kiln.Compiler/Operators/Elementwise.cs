@@ -36,6 +36,65 @@ internal sealed class BinaryOperator : Operator
         context.SetOutput(node, 0, _comparison ? ElementType.Bool : a.Type, shape);
     }
 
+    /// <summary>The C# operator of the GPU kernel: Add, Sub, Mul and Div have one; Pow and PRelu have no GPU kernel yet.</summary>
+    private string? GpuOperator => _kernelOperator switch
+    {
+        "AddOperator" => "+",
+        "SubtractOperator" => "-",
+        "MultiplyOperator" => "*",
+        "DivideOperator" => "/",
+        _ => null,
+    };
+
+    public override bool HasGpuKernels => GpuOperator is not null;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        if (OpType == "Div" && ElementTypes.IsInteger(context.Shapes.Input(node, 0).Type))
+        {
+            throw context.Unsupported(node, "integer division, which truncates, has no GPU kernel yet");
+        }
+
+        int[] a = context.Shapes.Input(node, 0).Shape;
+        int[] b = context.Shapes.Input(node, 1).Shape;
+        int[] y = context.Shapes.Tensor(node.Outputs[0]).Shape;
+        int count = y.Aggregate(1, (p, d) => p * d);
+        string op = GpuOperator!;
+        var views = new[] { ("a", context.ReadInput(node, 0)), ("b", context.ReadInput(node, 1)), ("y", context.WriteOutput(node, 0)) };
+        if (a.SequenceEqual(b))
+        {
+            context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line($"y[i] = a[i] {op} b[i];"));
+            return;
+        }
+
+        // Broadcasting: the output index is split into coordinates, and each input steps by its own strides (0 on broadcast axes).
+        int[] aStrides = Broadcasting.Strides(a, y);
+        int[] bStrides = Broadcasting.Strides(b, y);
+        context.ElementwiseKernel(node, OpType, count, views, () =>
+        {
+            context.Writer.Line("int rest = i;");
+            context.Writer.Line("int aIndex = 0;");
+            context.Writer.Line("int bIndex = 0;");
+            for (int axis = y.Length - 1; axis >= 0; axis--)
+            {
+                string coordinate = $"c{axis}";
+                context.Writer.Line($"int {coordinate} = rest % {y[axis]};");
+                context.Writer.Line($"rest /= {y[axis]};");
+                if (aStrides[axis] != 0)
+                {
+                    context.Writer.Line($"aIndex += {coordinate} * {aStrides[axis]};");
+                }
+
+                if (bStrides[axis] != 0)
+                {
+                    context.Writer.Line($"bIndex += {coordinate} * {bStrides[axis]};");
+                }
+            }
+
+            context.Writer.Line($"y[i] = a[aIndex] {op} b[bIndex];");
+        });
+    }
+
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
         TensorInfo first = context.Shapes.Input(node, 0);
@@ -75,6 +134,16 @@ internal sealed class UnaryOperator : Operator
     {
         TensorInfo x = context.FloatInput(node, 0);
         context.SetOutput(node, 0, ElementType.Float, x.Shape);
+    }
+
+    /// <summary>Relu has a GPU kernel; the other unary operators do not yet.</summary>
+    public override bool HasGpuKernels => OpType == "Relu";
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Input(node, 0).ElementCount;
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line("y[i] = x[i] > 0f ? x[i] : 0f;"));
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

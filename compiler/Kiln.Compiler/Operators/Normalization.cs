@@ -63,6 +63,27 @@ internal sealed class BatchNormalizationOperator : Operator
             : text;
     }
 
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        int count = shape.Aggregate(1, (a, b) => a * b);
+        float epsilon = node.GetFloat(context.Shapes, "epsilon", 1e-5f);
+        var views = new[]
+        {
+            ("x", context.ReadInput(node, 0)), ("scale", context.ReadInput(node, 1)), ("bias", context.ReadInput(node, 2)),
+            ("mean", context.ReadInput(node, 3)), ("variance", context.ReadInput(node, 4)), ("y", context.WriteOutput(node, 0)),
+        };
+        context.ElementwiseKernel(node, OpType, count, views, () =>
+        {
+            context.Writer.Line($"int channel = i / {spatial} % {shape[1]};");
+            context.Writer.Line($"float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + {Literals.Float(epsilon)});");
+            context.Writer.Line("y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];");
+        });
+    }
+
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
         if (IsTraining(node, context.Shapes))
@@ -142,6 +163,41 @@ internal sealed class LrnOperator : Operator
     public override string DescribeAttributes(Node node, ShapeContext context) =>
         $"size {node.GetInt(context, "size", 0)}, alpha {Literals.Float(node.GetFloat(context, "alpha", 1e-4f))}, " +
         $"beta {Literals.Float(node.GetFloat(context, "beta", 0.75f))}, bias {Literals.Float(node.GetFloat(context, "bias", 1f))}";
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One thread per element sums the squares of its channel window, clipped to the channels.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        ShapeContext shapes = context.Shapes;
+        int[] shape = shapes.Input(node, 0).Shape;
+        int channels = shape[1];
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        int count = shape.Aggregate(1, (a, b) => a * b);
+        int size = (int)node.GetInt(shapes, "size", 0);
+        int before = (size - 1) / 2;
+        int after = size - 1 - before;
+        float coefficient = node.GetFloat(shapes, "alpha", 1e-4f) / size;
+        string beta = Literals.Float(node.GetFloat(shapes, "beta", 0.75f));
+        string bias = Literals.Float(node.GetFloat(shapes, "bias", 1f));
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, OpType, count, views, () =>
+        {
+            SourceWriter writer = context.Writer;
+            writer.Line($"int channel = i / {spatial} % {channels};");
+            writer.Line($"int first = i - (channel * {spatial});");
+            writer.Line($"int low = channel < {before} ? 0 : channel - {before};");
+            writer.Line($"int high = channel + {after} > {channels - 1} ? {channels - 1} : channel + {after};");
+            writer.Line("float squares = 0f;");
+            using (writer.Open("for (int neighbor = low; neighbor <= high; neighbor++)"))
+            {
+                writer.Line($"float value = x[first + (neighbor * {spatial})];");
+                writer.Line("squares += value * value;");
+            }
+
+            writer.Line($"y[i] = x[i] / global::System.MathF.Pow({bias} + ({Literals.Float(coefficient)} * squares), {beta});");
+        });
+    }
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {

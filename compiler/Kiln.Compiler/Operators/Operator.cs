@@ -1,7 +1,8 @@
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// One ONNX operator as Kiln compiles it: the opset range it implements, its shape rule and its CPU emitter.
+/// One ONNX operator as Kiln compiles it: the opset range it implements, its shape rule, its CPU emitter and, for
+/// the operators the GPU backend covers, its GPU emitter.
 /// Each operator family lives in its own file; <see cref="OperatorRegistry"/> lists them all.
 /// </summary>
 internal abstract class Operator
@@ -35,6 +36,19 @@ internal abstract class Operator
 
     /// <summary>Writes the C# statements that compute the node's outputs.</summary>
     public abstract void EmitCpu(Graph.Node node, CpuEmitContext context);
+
+    /// <summary>
+    /// True when <see cref="EmitGpu"/> writes ILGPU kernels for this operator. Networks with GPU kernels that use an
+    /// operator without them get diagnostic KLN0021.
+    /// </summary>
+    public virtual bool HasGpuKernels => false;
+
+    /// <summary>
+    /// Writes the ILGPU kernels that compute the node's outputs. Throws the error from
+    /// <see cref="GpuEmitContext.Unsupported"/> for a node that the kernels do not cover.
+    /// </summary>
+    public virtual void EmitGpu(Graph.Node node, GpuEmitContext context) =>
+        throw context.Unsupported(node, $"the GPU backend has no kernel for {OpType} yet");
 
     /// <summary>The attributes that matter, for the comment above the emitted code; empty when there are none.</summary>
     public virtual string DescribeAttributes(Graph.Node node, ShapeContext context) => string.Empty;

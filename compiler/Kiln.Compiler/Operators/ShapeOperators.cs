@@ -31,6 +31,15 @@ internal sealed class ReshapeOperator : Operator
         context.Writer.Line($"{context.ReadInput(node, 0)}.CopyTo({context.WriteOutput(node, 0)});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Input(node, 0).ElementCount;
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, "Copy", count, views, () => context.Writer.Line("y[i] = x[i];"));
+    }
+
     private static int[] FlattenShape(Node node, ShapeContext context, int[] shape)
     {
         int rank = shape.Length;

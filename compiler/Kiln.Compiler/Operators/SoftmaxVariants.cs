@@ -40,6 +40,42 @@ internal sealed class SoftmaxVariantOperator : Operator
         context.Writer.Line($"{CpuEmitContext.Kernels}{OpType}.Forward({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, outer: {outer}, axisLength: {axisLength}, inner: {inner});");
     }
 
+    /// <summary>Softmax has a GPU kernel; LogSoftmax and Hardmax do not yet.</summary>
+    public override bool HasGpuKernels => OpType == "Softmax";
+
+    /// <summary>One thread per row along the axis: the maximum, the sum of exponentials, then the quotients.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int outer, int axisLength, int inner) = Split(node, context.Shapes, context.Shapes.Input(node, 0).Shape);
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, OpType, outer * inner, views, () =>
+        {
+            Emit.SourceWriter writer = context.Writer;
+            writer.Line($"int first = (i / {inner} * {axisLength * inner}) + (i % {inner});");
+            writer.Line("float maximum = x[first];");
+            using (writer.Open($"for (int j = 1; j < {axisLength}; j++)"))
+            {
+                writer.Line($"float value = x[first + (j * {inner})];");
+                writer.Line("maximum = value > maximum ? value : maximum;");
+            }
+
+            writer.Line();
+            writer.Line("float sum = 0f;");
+            using (writer.Open($"for (int j = 0; j < {axisLength}; j++)"))
+            {
+                writer.Line($"float exponential = global::System.MathF.Exp(x[first + (j * {inner})] - maximum);");
+                writer.Line($"y[first + (j * {inner})] = exponential;");
+                writer.Line("sum += exponential;");
+            }
+
+            writer.Line();
+            using (writer.Open($"for (int j = 0; j < {axisLength}; j++)"))
+            {
+                writer.Line($"y[first + (j * {inner})] /= sum;");
+            }
+        });
+    }
+
     /// <summary>Splits the shape into the element counts before, along and after the axis, by the rule of the model's opset.</summary>
     private static (int Outer, int AxisLength, int Inner) Split(Node node, ShapeContext context, int[] shape)
     {

@@ -358,9 +358,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
     /// <summary>Creates the network. Its weights are read in place from ResNet18.onnx, which Kiln's build targets embed in this assembly.</summary>
     /// <param name="options">Execution environment, mini-batch size, parallelism and progress reporting; null for the defaults.</param>
     public ResNet18Features(global::Kiln.ActivationOptions? options = null)
-        : base(Network, options)
+        : base(Network, options, hasGpuKernels: true)
     {
         _weights = global::Kiln.ModelWeights.FromManifestResource(typeof(ResNet18Features).Assembly, "Kiln/ResNet18.onnx", expectedLength: 63653533);
+        StartDevice();
     }
 
     /// <summary>The layer table: index, name, operator, output shape and parameter count of every layer.</summary>
@@ -1280,5 +1281,1515 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
 
         // Step 73: Pooling395 (AveragePool), 1×512×7×7 -> 1×512×1×1; kernel 7×7, strides 1×1, dilations 1×1, pads 0,0 (begin) 0,0 (end), count_include_pad 0.
         global::Kiln.Cpu.Pooling.AveragePool2D(arena.Slice(0, 25088), arena.Slice(25088, 512), Pooling395Geometry, countIncludePad: false);
+    }
+
+    /// <inheritdoc/>
+    protected override global::Kiln.DeviceRunner? CreateDeviceRunner(global::Kiln.ActivationOptions options) =>
+        global::Kiln.Gpu.GpuRunner.Create(new GpuKernels(this), options);
+
+    /// <summary>The ILGPU kernels of ResNet18Features, one or more per step, with every shape and offset as a constant. A nested class, so that the CPU path never loads ILGPU.</summary>
+    private sealed class GpuKernels : global::Kiln.Gpu.GpuProgram
+    {
+        // The launches of each step, in order: the kernel and its thread groups.
+        private static readonly global::Kiln.Gpu.GpuLaunch[][] Launches =
+        [
+            [new(Step0_Convolution249_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 64, n: 12544))],
+            [new(Step1_BatchNormalization251_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(802816))],
+            [new(Step2_ReLU253_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(802816))],
+            [new(Step3_Pooling255_MaxPool, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step4_Convolution257_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 64, n: 3136))],
+            [new(Step5_BatchNormalization259_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step6_ReLU261_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step7_Convolution263_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 64, n: 3136))],
+            [new(Step8_BatchNormalization265_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step9_Plus267_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step10_ReLU269_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step11_Convolution271_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 64, n: 3136))],
+            [new(Step12_BatchNormalization273_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step13_ReLU275_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step14_Convolution277_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 64, n: 3136))],
+            [new(Step15_BatchNormalization279_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step16_Plus281_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step17_ReLU283_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(200704))],
+            [new(Step18_Convolution295_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 128, n: 784))],
+            [new(Step19_BatchNormalization297_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step20_Convolution285_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 128, n: 784))],
+            [new(Step21_BatchNormalization287_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step22_ReLU289_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step23_Convolution291_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 128, n: 784))],
+            [new(Step24_BatchNormalization293_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step25_Plus299_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step26_ReLU301_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step27_Convolution303_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 128, n: 784))],
+            [new(Step28_BatchNormalization305_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step29_ReLU307_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step30_Convolution309_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 128, n: 784))],
+            [new(Step31_BatchNormalization311_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step32_Plus313_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step33_ReLU315_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(100352))],
+            [new(Step34_Convolution327_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 256, n: 196))],
+            [new(Step35_BatchNormalization329_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step36_Convolution317_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 256, n: 196))],
+            [new(Step37_BatchNormalization319_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step38_ReLU321_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step39_Convolution323_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 256, n: 196))],
+            [new(Step40_BatchNormalization325_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step41_Plus331_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step42_ReLU333_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step43_Convolution335_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 256, n: 196))],
+            [new(Step44_BatchNormalization337_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step45_ReLU339_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step46_Convolution341_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 256, n: 196))],
+            [new(Step47_BatchNormalization343_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step48_Plus345_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step49_ReLU347_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(50176))],
+            [new(Step50_Convolution359_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 512, n: 49))],
+            [new(Step51_BatchNormalization361_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step52_Convolution349_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 512, n: 49))],
+            [new(Step53_BatchNormalization351_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step54_ReLU353_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step55_Convolution355_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 512, n: 49))],
+            [new(Step56_BatchNormalization357_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step57_Plus363_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step58_ReLU365_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step59_Convolution367_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 512, n: 49))],
+            [new(Step60_BatchNormalization369_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step61_ReLU371_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step62_Convolution373_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 512, n: 49))],
+            [new(Step63_BatchNormalization375_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step64_Plus377_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step65_ReLU379_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step66_Convolution381_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 512, n: 49))],
+            [new(Step67_BatchNormalization383_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step68_ReLU385_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step69_Convolution387_ImplicitGemm, global::Kiln.Gpu.TiledGemm.Tiles(batches: 1, m: 512, n: 49))],
+            [new(Step70_BatchNormalization389_BatchNormalization, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step71_Plus391_Add, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step72_ReLU393_Relu, global::Kiln.Gpu.GpuProgram.GroupsFor(25088))],
+            [new(Step73_Pooling395_AveragePool, global::Kiln.Gpu.GpuProgram.GroupsFor(512))],
+        ];
+
+        private readonly ResNet18Features _network;
+
+        /// <summary>Describes the kernels of the network whose weights they read.</summary>
+        public GpuKernels(ResNet18Features network)
+            : base(Network, arenaLength: 1605632, weightLength: 15908800, Launches)
+        {
+            _network = network;
+        }
+
+        /// <inheritdoc/>
+        public override void CopyWeights(global::System.Span<float> weights)
+        {
+            _network.Parameter91.CopyTo(weights.Slice(0, 9408));
+            _network.Parameter96.CopyTo(weights.Slice(9408, 64));
+            _network.Parameter97.CopyTo(weights.Slice(9472, 64));
+            _network.Constant98.CopyTo(weights.Slice(9536, 64));
+            _network.Constant99.CopyTo(weights.Slice(9600, 64));
+            _network.Parameter86.CopyTo(weights.Slice(9664, 36864));
+            _network.Parameter113.CopyTo(weights.Slice(46528, 64));
+            _network.Parameter114.CopyTo(weights.Slice(46592, 64));
+            _network.Constant115.CopyTo(weights.Slice(46656, 64));
+            _network.Constant116.CopyTo(weights.Slice(46720, 64));
+            _network.Parameter82.CopyTo(weights.Slice(46784, 36864));
+            _network.Parameter127.CopyTo(weights.Slice(83648, 64));
+            _network.Parameter128.CopyTo(weights.Slice(83712, 64));
+            _network.Constant129.CopyTo(weights.Slice(83776, 64));
+            _network.Constant130.CopyTo(weights.Slice(83840, 64));
+            _network.Parameter77.CopyTo(weights.Slice(83904, 36864));
+            _network.Parameter144.CopyTo(weights.Slice(120768, 64));
+            _network.Parameter145.CopyTo(weights.Slice(120832, 64));
+            _network.Constant146.CopyTo(weights.Slice(120896, 64));
+            _network.Constant147.CopyTo(weights.Slice(120960, 64));
+            _network.Parameter73.CopyTo(weights.Slice(121024, 36864));
+            _network.Parameter158.CopyTo(weights.Slice(157888, 64));
+            _network.Parameter159.CopyTo(weights.Slice(157952, 64));
+            _network.Constant160.CopyTo(weights.Slice(158016, 64));
+            _network.Constant161.CopyTo(weights.Slice(158080, 64));
+            _network.Parameter199.CopyTo(weights.Slice(158144, 8192));
+            _network.Parameter203.CopyTo(weights.Slice(166336, 128));
+            _network.Parameter204.CopyTo(weights.Slice(166464, 128));
+            _network.Constant205.CopyTo(weights.Slice(166592, 128));
+            _network.Constant206.CopyTo(weights.Slice(166720, 128));
+            _network.Parameter68.CopyTo(weights.Slice(166848, 73728));
+            _network.Parameter175.CopyTo(weights.Slice(240576, 128));
+            _network.Parameter176.CopyTo(weights.Slice(240704, 128));
+            _network.Constant177.CopyTo(weights.Slice(240832, 128));
+            _network.Constant178.CopyTo(weights.Slice(240960, 128));
+            _network.Parameter64.CopyTo(weights.Slice(241088, 147456));
+            _network.Parameter189.CopyTo(weights.Slice(388544, 128));
+            _network.Parameter190.CopyTo(weights.Slice(388672, 128));
+            _network.Constant191.CopyTo(weights.Slice(388800, 128));
+            _network.Constant192.CopyTo(weights.Slice(388928, 128));
+            _network.Parameter59.CopyTo(weights.Slice(389056, 147456));
+            _network.Parameter220.CopyTo(weights.Slice(536512, 128));
+            _network.Parameter221.CopyTo(weights.Slice(536640, 128));
+            _network.Constant222.CopyTo(weights.Slice(536768, 128));
+            _network.Constant223.CopyTo(weights.Slice(536896, 128));
+            _network.Parameter55.CopyTo(weights.Slice(537024, 147456));
+            _network.Parameter234.CopyTo(weights.Slice(684480, 128));
+            _network.Parameter235.CopyTo(weights.Slice(684608, 128));
+            _network.Constant236.CopyTo(weights.Slice(684736, 128));
+            _network.Constant237.CopyTo(weights.Slice(684864, 128));
+            _network.Parameter275.CopyTo(weights.Slice(684992, 32768));
+            _network.Parameter279.CopyTo(weights.Slice(717760, 256));
+            _network.Parameter280.CopyTo(weights.Slice(718016, 256));
+            _network.Constant281.CopyTo(weights.Slice(718272, 256));
+            _network.Constant282.CopyTo(weights.Slice(718528, 256));
+            _network.Parameter50.CopyTo(weights.Slice(718784, 294912));
+            _network.Parameter251.CopyTo(weights.Slice(1013696, 256));
+            _network.Parameter252.CopyTo(weights.Slice(1013952, 256));
+            _network.Constant253.CopyTo(weights.Slice(1014208, 256));
+            _network.Constant254.CopyTo(weights.Slice(1014464, 256));
+            _network.Parameter46.CopyTo(weights.Slice(1014720, 589824));
+            _network.Parameter265.CopyTo(weights.Slice(1604544, 256));
+            _network.Parameter266.CopyTo(weights.Slice(1604800, 256));
+            _network.Constant267.CopyTo(weights.Slice(1605056, 256));
+            _network.Constant268.CopyTo(weights.Slice(1605312, 256));
+            _network.Parameter41.CopyTo(weights.Slice(1605568, 589824));
+            _network.Parameter296.CopyTo(weights.Slice(2195392, 256));
+            _network.Parameter297.CopyTo(weights.Slice(2195648, 256));
+            _network.Constant298.CopyTo(weights.Slice(2195904, 256));
+            _network.Constant299.CopyTo(weights.Slice(2196160, 256));
+            _network.Parameter37.CopyTo(weights.Slice(2196416, 589824));
+            _network.Parameter310.CopyTo(weights.Slice(2786240, 256));
+            _network.Parameter311.CopyTo(weights.Slice(2786496, 256));
+            _network.Constant312.CopyTo(weights.Slice(2786752, 256));
+            _network.Constant313.CopyTo(weights.Slice(2787008, 256));
+            _network.Parameter351.CopyTo(weights.Slice(2787264, 131072));
+            _network.Parameter355.CopyTo(weights.Slice(2918336, 512));
+            _network.Parameter356.CopyTo(weights.Slice(2918848, 512));
+            _network.Constant357.CopyTo(weights.Slice(2919360, 512));
+            _network.Constant358.CopyTo(weights.Slice(2919872, 512));
+            _network.Parameter32.CopyTo(weights.Slice(2920384, 1179648));
+            _network.Parameter327.CopyTo(weights.Slice(4100032, 512));
+            _network.Parameter328.CopyTo(weights.Slice(4100544, 512));
+            _network.Constant329.CopyTo(weights.Slice(4101056, 512));
+            _network.Constant330.CopyTo(weights.Slice(4101568, 512));
+            _network.Parameter28.CopyTo(weights.Slice(4102080, 2359296));
+            _network.Parameter341.CopyTo(weights.Slice(6461376, 512));
+            _network.Parameter342.CopyTo(weights.Slice(6461888, 512));
+            _network.Constant343.CopyTo(weights.Slice(6462400, 512));
+            _network.Constant344.CopyTo(weights.Slice(6462912, 512));
+            _network.Parameter23.CopyTo(weights.Slice(6463424, 2359296));
+            _network.Parameter372.CopyTo(weights.Slice(8822720, 512));
+            _network.Parameter373.CopyTo(weights.Slice(8823232, 512));
+            _network.Constant374.CopyTo(weights.Slice(8823744, 512));
+            _network.Constant375.CopyTo(weights.Slice(8824256, 512));
+            _network.Parameter19.CopyTo(weights.Slice(8824768, 2359296));
+            _network.Parameter386.CopyTo(weights.Slice(11184064, 512));
+            _network.Parameter387.CopyTo(weights.Slice(11184576, 512));
+            _network.Constant388.CopyTo(weights.Slice(11185088, 512));
+            _network.Constant389.CopyTo(weights.Slice(11185600, 512));
+            _network.Parameter14.CopyTo(weights.Slice(11186112, 2359296));
+            _network.Parameter403.CopyTo(weights.Slice(13545408, 512));
+            _network.Parameter404.CopyTo(weights.Slice(13545920, 512));
+            _network.Constant405.CopyTo(weights.Slice(13546432, 512));
+            _network.Constant406.CopyTo(weights.Slice(13546944, 512));
+            _network.Parameter10.CopyTo(weights.Slice(13547456, 2359296));
+            _network.Parameter417.CopyTo(weights.Slice(15906752, 512));
+            _network.Parameter418.CopyTo(weights.Slice(15907264, 512));
+            _network.Constant419.CopyTo(weights.Slice(15907776, 512));
+            _network.Constant420.CopyTo(weights.Slice(15908288, 512));
+        }
+
+        // Step 0: Convolution249 (Conv).
+        private static void Step0_Convolution249_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = input.SubView(inputStart + 0, 150528),
+                Weights = weights.SubView(0, 9408),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 802816),
+                HasBias = false,
+                GroupInChannels = 3, GroupOutChannels = 64,
+                InHeight = 224, InWidth = 224, OutHeight = 112, OutWidth = 112,
+                KernelHeight = 7, KernelWidth = 7, StrideHeight = 2, StrideWidth = 2,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 3, PadLeft = 3,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 12544, k: 147);
+        }
+
+        // Step 1: BatchNormalization251 (BatchNormalization).
+        private static void Step1_BatchNormalization251_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 802816);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(9408, 64);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(9472, 64);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(9536, 64);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(9600, 64);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 802816, 802816);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 802816; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 12544 % 64;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 2: ReLU253 (Relu).
+        private static void Step2_ReLU253_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 802816, 802816);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 802816);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 802816; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 3: Pooling255 (MaxPool).
+        private static void Step3_Pooling255_MaxPool(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 802816);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 802816, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int outColumn = i % 56;
+                int outRow = i / 56 % 56;
+                int plane = i / 3136;
+                int rowStart = (outRow * 2) - 1;
+                int columnStart = (outColumn * 2) - 1;
+                float result = float.NegativeInfinity;
+                for (int kernelRow = 0; kernelRow < 3; kernelRow++)
+                {
+                    int row = rowStart + (kernelRow * 1);
+                    for (int kernelColumn = 0; kernelColumn < 3; kernelColumn++)
+                    {
+                        int column = columnStart + (kernelColumn * 1);
+                        bool inside = row >= 0 && row < 112 && column >= 0 && column < 112;
+                        if (inside)
+                        {
+                            float value = x[(((plane * 112) + row) * 112) + column];
+                            result = value > result ? value : result;
+                        }
+                    }
+                }
+                y[i] = result;
+            }
+        }
+
+        // Step 4: Convolution257 (Conv).
+        private static void Step4_Convolution257_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 802816, 200704),
+                Weights = weights.SubView(9664, 36864),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 200704),
+                HasBias = false,
+                GroupInChannels = 64, GroupOutChannels = 64,
+                InHeight = 56, InWidth = 56, OutHeight = 56, OutWidth = 56,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
+        }
+
+        // Step 5: BatchNormalization259 (BatchNormalization).
+        private static void Step5_BatchNormalization259_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 200704);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(46528, 64);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(46592, 64);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(46656, 64);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(46720, 64);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 3136 % 64;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 6: ReLU261 (Relu).
+        private static void Step6_ReLU261_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 7: Convolution263 (Conv).
+        private static void Step7_Convolution263_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 200704),
+                Weights = weights.SubView(46784, 36864),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 200704, 200704),
+                HasBias = false,
+                GroupInChannels = 64, GroupOutChannels = 64,
+                InHeight = 56, InWidth = 56, OutHeight = 56, OutWidth = 56,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
+        }
+
+        // Step 8: BatchNormalization265 (BatchNormalization).
+        private static void Step8_BatchNormalization265_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(83648, 64);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(83712, 64);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(83776, 64);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(83840, 64);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 3136 % 64;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 9: Plus267 (Add).
+        private static void Step9_Plus267_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 200704);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 802816, 200704);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 10: ReLU269 (Relu).
+        private static void Step10_ReLU269_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 11: Convolution271 (Conv).
+        private static void Step11_Convolution271_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 200704),
+                Weights = weights.SubView(83904, 36864),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 200704, 200704),
+                HasBias = false,
+                GroupInChannels = 64, GroupOutChannels = 64,
+                InHeight = 56, InWidth = 56, OutHeight = 56, OutWidth = 56,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
+        }
+
+        // Step 12: BatchNormalization273 (BatchNormalization).
+        private static void Step12_BatchNormalization273_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(120768, 64);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(120832, 64);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(120896, 64);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(120960, 64);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 401408, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 3136 % 64;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 13: ReLU275 (Relu).
+        private static void Step13_ReLU275_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 401408, 200704);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 14: Convolution277 (Conv).
+        private static void Step14_Convolution277_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 200704, 200704),
+                Weights = weights.SubView(121024, 36864),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 401408, 200704),
+                HasBias = false,
+                GroupInChannels = 64, GroupOutChannels = 64,
+                InHeight = 56, InWidth = 56, OutHeight = 56, OutWidth = 56,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
+        }
+
+        // Step 15: BatchNormalization279 (BatchNormalization).
+        private static void Step15_BatchNormalization279_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 401408, 200704);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(157888, 64);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(157952, 64);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(158016, 64);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(158080, 64);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 3136 % 64;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 16: Plus281 (Add).
+        private static void Step16_Plus281_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 200704, 200704);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 0, 200704);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 401408, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 17: ReLU283 (Relu).
+        private static void Step17_ReLU283_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 401408, 200704);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 200704);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 18: Convolution295 (Conv).
+        private static void Step18_Convolution295_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 200704),
+                Weights = weights.SubView(158144, 8192),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 200704, 100352),
+                HasBias = false,
+                GroupInChannels = 64, GroupOutChannels = 128,
+                InHeight = 56, InWidth = 56, OutHeight = 28, OutWidth = 28,
+                KernelHeight = 1, KernelWidth = 1, StrideHeight = 2, StrideWidth = 2,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 0, PadLeft = 0,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 64);
+        }
+
+        // Step 19: BatchNormalization297 (BatchNormalization).
+        private static void Step19_BatchNormalization297_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(166336, 128);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(166464, 128);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(166592, 128);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(166720, 128);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 301056, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 784 % 128;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 20: Convolution285 (Conv).
+        private static void Step20_Convolution285_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 200704),
+                Weights = weights.SubView(166848, 73728),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 200704, 100352),
+                HasBias = false,
+                GroupInChannels = 64, GroupOutChannels = 128,
+                InHeight = 56, InWidth = 56, OutHeight = 28, OutWidth = 28,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 2, StrideWidth = 2,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 576);
+        }
+
+        // Step 21: BatchNormalization287 (BatchNormalization).
+        private static void Step21_BatchNormalization287_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(240576, 128);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(240704, 128);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(240832, 128);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(240960, 128);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 784 % 128;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 22: ReLU289 (Relu).
+        private static void Step22_ReLU289_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 23: Convolution291 (Conv).
+        private static void Step23_Convolution291_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 100352, 100352),
+                Weights = weights.SubView(241088, 147456),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 100352),
+                HasBias = false,
+                GroupInChannels = 128, GroupOutChannels = 128,
+                InHeight = 28, InWidth = 28, OutHeight = 28, OutWidth = 28,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 1152);
+        }
+
+        // Step 24: BatchNormalization293 (BatchNormalization).
+        private static void Step24_BatchNormalization293_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(388544, 128);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(388672, 128);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(388800, 128);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(388928, 128);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 784 % 128;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 25: Plus299 (Add).
+        private static void Step25_Plus299_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 100352, 100352);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 301056, 100352);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 26: ReLU301 (Relu).
+        private static void Step26_ReLU301_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 27: Convolution303 (Conv).
+        private static void Step27_Convolution303_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 100352, 100352),
+                Weights = weights.SubView(389056, 147456),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 100352),
+                HasBias = false,
+                GroupInChannels = 128, GroupOutChannels = 128,
+                InHeight = 28, InWidth = 28, OutHeight = 28, OutWidth = 28,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 1152);
+        }
+
+        // Step 28: BatchNormalization305 (BatchNormalization).
+        private static void Step28_BatchNormalization305_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(536512, 128);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(536640, 128);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(536768, 128);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(536896, 128);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 784 % 128;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 29: ReLU307 (Relu).
+        private static void Step29_ReLU307_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 30: Convolution309 (Conv).
+        private static void Step30_Convolution309_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 100352),
+                Weights = weights.SubView(537024, 147456),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 200704, 100352),
+                HasBias = false,
+                GroupInChannels = 128, GroupOutChannels = 128,
+                InHeight = 28, InWidth = 28, OutHeight = 28, OutWidth = 28,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 1152);
+        }
+
+        // Step 31: BatchNormalization311 (BatchNormalization).
+        private static void Step31_BatchNormalization311_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(684480, 128);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(684608, 128);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(684736, 128);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(684864, 128);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 784 % 128;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 32: Plus313 (Add).
+        private static void Step32_Plus313_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 100352);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 100352, 100352);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 33: ReLU315 (Relu).
+        private static void Step33_ReLU315_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 34: Convolution327 (Conv).
+        private static void Step34_Convolution327_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 100352),
+                Weights = weights.SubView(684992, 32768),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 100352, 50176),
+                HasBias = false,
+                GroupInChannels = 128, GroupOutChannels = 256,
+                InHeight = 28, InWidth = 28, OutHeight = 14, OutWidth = 14,
+                KernelHeight = 1, KernelWidth = 1, StrideHeight = 2, StrideWidth = 2,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 0, PadLeft = 0,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 128);
+        }
+
+        // Step 35: BatchNormalization329 (BatchNormalization).
+        private static void Step35_BatchNormalization329_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(717760, 256);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(718016, 256);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(718272, 256);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(718528, 256);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 150528, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 196 % 256;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 36: Convolution317 (Conv).
+        private static void Step36_Convolution317_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 100352),
+                Weights = weights.SubView(718784, 294912),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 100352, 50176),
+                HasBias = false,
+                GroupInChannels = 128, GroupOutChannels = 256,
+                InHeight = 28, InWidth = 28, OutHeight = 14, OutWidth = 14,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 2, StrideWidth = 2,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 1152);
+        }
+
+        // Step 37: BatchNormalization319 (BatchNormalization).
+        private static void Step37_BatchNormalization319_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(1013696, 256);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(1013952, 256);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(1014208, 256);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(1014464, 256);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 196 % 256;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 38: ReLU321 (Relu).
+        private static void Step38_ReLU321_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 39: Convolution323 (Conv).
+        private static void Step39_Convolution323_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 50176, 50176),
+                Weights = weights.SubView(1014720, 589824),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 50176),
+                HasBias = false,
+                GroupInChannels = 256, GroupOutChannels = 256,
+                InHeight = 14, InWidth = 14, OutHeight = 14, OutWidth = 14,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 2304);
+        }
+
+        // Step 40: BatchNormalization325 (BatchNormalization).
+        private static void Step40_BatchNormalization325_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(1604544, 256);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(1604800, 256);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(1605056, 256);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(1605312, 256);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 196 % 256;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 41: Plus331 (Add).
+        private static void Step41_Plus331_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 50176, 50176);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 150528, 50176);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 42: ReLU333 (Relu).
+        private static void Step42_ReLU333_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 43: Convolution335 (Conv).
+        private static void Step43_Convolution335_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 50176, 50176),
+                Weights = weights.SubView(1605568, 589824),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 50176),
+                HasBias = false,
+                GroupInChannels = 256, GroupOutChannels = 256,
+                InHeight = 14, InWidth = 14, OutHeight = 14, OutWidth = 14,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 2304);
+        }
+
+        // Step 44: BatchNormalization337 (BatchNormalization).
+        private static void Step44_BatchNormalization337_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(2195392, 256);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(2195648, 256);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(2195904, 256);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(2196160, 256);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 196 % 256;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 45: ReLU339 (Relu).
+        private static void Step45_ReLU339_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 46: Convolution341 (Conv).
+        private static void Step46_Convolution341_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 50176),
+                Weights = weights.SubView(2196416, 589824),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 100352, 50176),
+                HasBias = false,
+                GroupInChannels = 256, GroupOutChannels = 256,
+                InHeight = 14, InWidth = 14, OutHeight = 14, OutWidth = 14,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 2304);
+        }
+
+        // Step 47: BatchNormalization343 (BatchNormalization).
+        private static void Step47_BatchNormalization343_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(2786240, 256);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(2786496, 256);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(2786752, 256);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(2787008, 256);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 196 % 256;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 48: Plus345 (Add).
+        private static void Step48_Plus345_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 50176);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 50176, 50176);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 49: ReLU347 (Relu).
+        private static void Step49_ReLU347_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 50: Convolution359 (Conv).
+        private static void Step50_Convolution359_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 50176),
+                Weights = weights.SubView(2787264, 131072),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 50176, 25088),
+                HasBias = false,
+                GroupInChannels = 256, GroupOutChannels = 512,
+                InHeight = 14, InWidth = 14, OutHeight = 7, OutWidth = 7,
+                KernelHeight = 1, KernelWidth = 1, StrideHeight = 2, StrideWidth = 2,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 0, PadLeft = 0,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 256);
+        }
+
+        // Step 51: BatchNormalization361 (BatchNormalization).
+        private static void Step51_BatchNormalization361_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(2918336, 512);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(2918848, 512);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(2919360, 512);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(2919872, 512);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 75264, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 49 % 512;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 52: Convolution349 (Conv).
+        private static void Step52_Convolution349_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 50176),
+                Weights = weights.SubView(2920384, 1179648),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 50176, 25088),
+                HasBias = false,
+                GroupInChannels = 256, GroupOutChannels = 512,
+                InHeight = 14, InWidth = 14, OutHeight = 7, OutWidth = 7,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 2, StrideWidth = 2,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 2304);
+        }
+
+        // Step 53: BatchNormalization351 (BatchNormalization).
+        private static void Step53_BatchNormalization351_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(4100032, 512);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(4100544, 512);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(4101056, 512);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(4101568, 512);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 49 % 512;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 54: ReLU353 (Relu).
+        private static void Step54_ReLU353_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 55: Convolution355 (Conv).
+        private static void Step55_Convolution355_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 25088, 25088),
+                Weights = weights.SubView(4102080, 2359296),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 25088),
+                HasBias = false,
+                GroupInChannels = 512, GroupOutChannels = 512,
+                InHeight = 7, InWidth = 7, OutHeight = 7, OutWidth = 7,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
+        }
+
+        // Step 56: BatchNormalization357 (BatchNormalization).
+        private static void Step56_BatchNormalization357_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(6461376, 512);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(6461888, 512);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(6462400, 512);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(6462912, 512);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 49 % 512;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 57: Plus363 (Add).
+        private static void Step57_Plus363_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 25088, 25088);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 75264, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 58: ReLU365 (Relu).
+        private static void Step58_ReLU365_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 59: Convolution367 (Conv).
+        private static void Step59_Convolution367_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 25088, 25088),
+                Weights = weights.SubView(6463424, 2359296),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 0, 25088),
+                HasBias = false,
+                GroupInChannels = 512, GroupOutChannels = 512,
+                InHeight = 7, InWidth = 7, OutHeight = 7, OutWidth = 7,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
+        }
+
+        // Step 60: BatchNormalization369 (BatchNormalization).
+        private static void Step60_BatchNormalization369_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(8822720, 512);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(8823232, 512);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(8823744, 512);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(8824256, 512);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 49 % 512;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 61: ReLU371 (Relu).
+        private static void Step61_ReLU371_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 62: Convolution373 (Conv).
+        private static void Step62_Convolution373_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 25088),
+                Weights = weights.SubView(8824768, 2359296),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 50176, 25088),
+                HasBias = false,
+                GroupInChannels = 512, GroupOutChannels = 512,
+                InHeight = 7, InWidth = 7, OutHeight = 7, OutWidth = 7,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
+        }
+
+        // Step 63: BatchNormalization375 (BatchNormalization).
+        private static void Step63_BatchNormalization375_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(11184064, 512);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(11184576, 512);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(11185088, 512);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(11185600, 512);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 49 % 512;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 64: Plus377 (Add).
+        private static void Step64_Plus377_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 25088);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 25088, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 65: ReLU379 (Relu).
+        private static void Step65_ReLU379_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 66: Convolution381 (Conv).
+        private static void Step66_Convolution381_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 0, 25088),
+                Weights = weights.SubView(11186112, 2359296),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 25088, 25088),
+                HasBias = false,
+                GroupInChannels = 512, GroupOutChannels = 512,
+                InHeight = 7, InWidth = 7, OutHeight = 7, OutWidth = 7,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
+        }
+
+        // Step 67: BatchNormalization383 (BatchNormalization).
+        private static void Step67_BatchNormalization383_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 25088, 25088);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(13545408, 512);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(13545920, 512);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(13546432, 512);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(13546944, 512);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 49 % 512;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 68: ReLU385 (Relu).
+        private static void Step68_ReLU385_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 69: Convolution387 (Conv).
+        private static void Step69_Convolution387_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            var operands = new global::Kiln.Gpu.Convolution2DOperands
+            {
+                X = arena.SubView(arenaStart + 25088, 25088),
+                Weights = weights.SubView(13547456, 2359296),
+                Bias = default,
+                Y = arena.SubView(arenaStart + 50176, 25088),
+                HasBias = false,
+                GroupInChannels = 512, GroupOutChannels = 512,
+                InHeight = 7, InWidth = 7, OutHeight = 7, OutWidth = 7,
+                KernelHeight = 3, KernelWidth = 3, StrideHeight = 1, StrideWidth = 1,
+                DilationHeight = 1, DilationWidth = 1, PadTop = 1, PadLeft = 1,
+            };
+            global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
+        }
+
+        // Step 70: BatchNormalization389 (BatchNormalization).
+        private static void Step70_BatchNormalization389_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> scale = weights.SubView(15906752, 512);
+            global::ILGPU.ArrayView<float> bias = weights.SubView(15907264, 512);
+            global::ILGPU.ArrayView<float> mean = weights.SubView(15907776, 512);
+            global::ILGPU.ArrayView<float> variance = weights.SubView(15908288, 512);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int channel = i / 49 % 512;
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
+            }
+        }
+
+        // Step 71: Plus391 (Add).
+        private static void Step71_Plus391_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 25088, 25088);
+            global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 0, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = a[i] + b[i];
+            }
+        }
+
+        // Step 72: ReLU393 (Relu).
+        private static void Step72_ReLU393_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                y[i] = x[i] > 0f ? x[i] : 0f;
+            }
+        }
+
+        // Step 73: Pooling395 (AveragePool).
+        private static void Step73_Pooling395_AveragePool(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
+        {
+            long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
+            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
+            global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
+            global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 512);
+            for (int i = global::Kiln.Gpu.GridStride.Start; i < 512; i += global::Kiln.Gpu.GridStride.Step)
+            {
+                int outColumn = i % 1;
+                int outRow = i / 1 % 1;
+                int plane = i / 1;
+                int rowStart = (outRow * 1) - 0;
+                int columnStart = (outColumn * 1) - 0;
+                float result = 0f;
+                int taps = 0;
+                for (int kernelRow = 0; kernelRow < 7; kernelRow++)
+                {
+                    int row = rowStart + (kernelRow * 1);
+                    for (int kernelColumn = 0; kernelColumn < 7; kernelColumn++)
+                    {
+                        int column = columnStart + (kernelColumn * 1);
+                        bool inside = row >= 0 && row < 7 && column >= 0 && column < 7;
+                        taps += inside ? 1 : 0;
+                        if (inside)
+                        {
+                            float value = x[(((plane * 7) + row) * 7) + column];
+                            result += value;
+                        }
+                    }
+                }
+                y[i] = result / taps;
+            }
+        }
     }
 }

@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Linq;
+using Kiln.Compiler.Generate;
+using Kiln.Compiler.Graph;
+using Kiln.Compiler.Operators;
+using Kiln.Compiler.Plan;
+
+namespace Kiln.Compiler.Emit;
+
+/// <summary>
+/// Writes the GPU half of a network class: the override that creates its runner, and a nested program class with
+/// one ILGPU kernel per step (or a few), the weights the kernels read, and the launch list. The program is a nested
+/// class so that a network running on the CPU never loads ILGPU.
+/// </summary>
+internal static class GpuEmitter
+{
+    /// <summary>Weight offsets on the device are multiples of this many floats (64 bytes).</summary>
+    private const int Alignment = 16;
+
+    private const string ProgramClass = "GpuKernels";
+
+    public static void Emit(SourceWriter writer, NetworkModel model)
+    {
+        string className = model.Request.ClassName;
+        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights);
+
+        // Kernels are written first, because they record the launches the program's table lists.
+        var kernels = new SourceWriter(indent: 2);
+        var context = new GpuEmitContext(kernels, model.Shapes, model.Plan, weightOffsets, model.Inputs, className, model.Graph.FileName);
+        foreach (Step step in model.Steps)
+        {
+            Node node = step.Node;
+            context.BeginStep(step.Index);
+            if (!step.Operator.HasGpuKernels)
+            {
+                throw context.Unsupported(node, $"the GPU backend has no kernel for {node.OpType} yet");
+            }
+
+            kernels.Line();
+            kernels.Comment($"Step {step.Index}: {node.DisplayName} ({node.OpType}).");
+            step.Operator.EmitGpu(node, context);
+        }
+
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Line($"protected override global::Kiln.DeviceRunner? CreateDeviceRunner(global::Kiln.ActivationOptions options) =>");
+        writer.Line($"    {GpuEmitContext.Runtime}GpuRunner.Create(new {ProgramClass}(this), options);");
+        writer.Line();
+        writer.Summary($"The ILGPU kernels of {className}, one or more per step, with every shape and offset as a constant. A nested class, so that the CPU path never loads ILGPU.");
+        using (writer.Open($"private sealed class {ProgramClass} : {GpuEmitContext.Runtime}GpuProgram"))
+        {
+            writer.Comment("The launches of each step, in order: the kernel and its thread groups.");
+            writer.Line($"private static readonly {GpuEmitContext.Runtime}GpuLaunch[][] Launches =");
+            writer.Line("[");
+            foreach (List<(string Kernel, string Groups, bool SpansObservations)> launches in context.Launches)
+            {
+                IEnumerable<string> items = launches.Select(launch =>
+                    launch.SpansObservations ? $"new({launch.Kernel}, {launch.Groups}, SpansObservations: true)" : $"new({launch.Kernel}, {launch.Groups})");
+                writer.Line($"    [{string.Join(", ", items)}],");
+            }
+
+            writer.Line("];");
+            writer.Line();
+            writer.Line($"private readonly {className} _network;");
+            writer.Line();
+            writer.Summary("Describes the kernels of the network whose weights they read.");
+            writer.Line($"public {ProgramClass}({className} network)");
+            writer.Line($"    : base(Network, arenaLength: {Literals.Int(model.Plan.TensorLength)}, weightLength: {Literals.Int(weightLength)}, Launches)");
+            writer.Line("{");
+            writer.Line("    _network = network;");
+            writer.Line("}");
+
+            writer.Line();
+            writer.Line("/// <inheritdoc/>");
+            using (writer.Open("public override void CopyWeights(global::System.Span<float> weights)"))
+            {
+                foreach (WeightModel weight in model.Weights)
+                {
+                    long count = weight.Initializer.ElementCount;
+                    // Weights in the model file are instance views of the embedded model; small ones written into the source are static.
+                    string owner = weight.Initializer.Storage is TensorStorage.Raw or TensorStorage.PackedFloats ? "_network" : className;
+                    writer.Line($"{owner}.{weight.Identifier}.CopyTo(weights.Slice({Literals.Int(weightOffsets[weight.Initializer.Name])}, {Literals.Int(count)}));");
+                }
+            }
+
+            writer.Append(kernels);
+        }
+    }
+
+    /// <summary>Packs the float weights one after another, each at an aligned offset.</summary>
+    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights)
+    {
+        var offsets = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        long length = 0;
+        foreach (WeightModel weight in weights)
+        {
+            offsets[weight.Initializer.Name] = checked((int)length);
+            length += (weight.Initializer.ElementCount + Alignment - 1) / Alignment * Alignment;
+        }
+
+        return (offsets, checked((int)length));
+    }
+}

@@ -1,0 +1,165 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+
+namespace Kiln.Gpu;
+
+/// <summary>
+/// Runs a generated <see cref="GpuProgram"/> on an ILGPU accelerator: uploads the weights once, keeps the
+/// activation arenas of a mini-batch in one device buffer, launches the steps up to the requested layer in order,
+/// and copies back only that layer. Kernels are compiled on their first launch and reused.
+/// </summary>
+public sealed class GpuRunner : DeviceRunner
+{
+    private readonly GpuProgram _program;
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _weights;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>>?[][] _kernels;
+    private readonly int _maxGroups;
+
+    // One Compute at a time: the arena and input buffers are shared by all callers.
+    private readonly Lock _lock = new();
+    private MemoryBuffer1D<float, Stride1D.Dense>? _arenas;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _inputs;
+    private int _capacity;
+    private bool _disposed;
+
+    private GpuRunner(GpuProgram program, Context context, Accelerator accelerator)
+    {
+        _program = program;
+        _context = context;
+        _accelerator = accelerator;
+        _kernels = program.Steps.Select(step => new Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>>?[step.Length]).ToArray();
+
+        // A CPU accelerator pays for every thread of every group it starts, so it gets one group per core; the
+        // kernels loop over the rest of their work.
+        _maxGroups = accelerator is CPUAccelerator ? accelerator.NumMultiprocessors : int.MaxValue;
+
+        float[] weights = GC.AllocateUninitializedArray<float>(Math.Max(program.WeightLength, 1));
+        program.CopyWeights(weights.AsSpan(0, program.WeightLength));
+        _weights = accelerator.Allocate1D(weights);
+    }
+
+    /// <inheritdoc/>
+    public override string DeviceName => $"{_accelerator.AcceleratorType}: {_accelerator.Name}";
+
+    /// <summary>
+    /// Creates the runner for <paramref name="program"/> on the accelerator <paramref name="options"/> select, or
+    /// returns null when Auto finds no CUDA device. Called by generated code.
+    /// </summary>
+    /// <exception cref="NotSupportedException">ExecutionEnvironment is Gpu and no CUDA device was found.</exception>
+    public static GpuRunner? Create(GpuProgram program, ActivationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(options);
+        (Context Context, Accelerator Accelerator)? opened = GpuAccelerators.Open(options, program.Definition.ClassName);
+        if (opened is null)
+        {
+            return null;
+        }
+
+        (Context context, Accelerator accelerator) = opened.Value;
+        try
+        {
+            return new GpuRunner(program, context, accelerator);
+        }
+        catch
+        {
+            accelerator.Dispose();
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Compute(ReadOnlySpan<float> input, int observations, int lastStep, int arenaOffset, int length, Span<float> output)
+    {
+        int inputLength = _program.Definition.InputLength;
+        int arenaLength = _program.ArenaLength;
+        if (observations < 1 || input.Length != observations * inputLength || output.Length != observations * length)
+        {
+            throw new ArgumentException(
+                $"{observations} observation(s) need {observations * inputLength} input and {observations * length} output floats, " +
+                $"but {input.Length} and {output.Length} were passed.");
+        }
+
+        if ((uint)lastStep >= (uint)_program.Steps.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lastStep), lastStep, $"{_program.Definition.ClassName} has GPU steps 0 to {_program.Steps.Count - 1}.");
+        }
+
+        if (arenaOffset < 0 || (long)arenaOffset + length > arenaLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(arenaOffset), arenaOffset, $"Floats {arenaOffset} to {(long)arenaOffset + length} lie outside the {arenaLength}-float arena.");
+        }
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            EnsureCapacity(observations);
+            _inputs!.View.SubView(0, (long)observations * inputLength).CopyFromCPU(_accelerator.DefaultStream, input);
+
+            // The views cover exactly this launch's observations, so that kernels spanning them can count them.
+            ArrayView1D<float, Stride1D.Dense> arenas = _arenas!.View.SubView(0, (long)observations * arenaLength);
+            ArrayView<float> weights = _weights.View;
+            ArrayView<float> inputs = _inputs.View.SubView(0, (long)observations * inputLength);
+            int observationTiles = (observations + TiledGemm.TileRows - 1) / TiledGemm.TileRows;
+            for (int step = 0; step <= lastStep; step++)
+            {
+                GpuLaunch[] launches = _program.Steps[step];
+                for (int i = 0; i < launches.Length; i++)
+                {
+                    GpuLaunch launch = launches[i];
+                    var kernel = _kernels[step][i] ??= _accelerator.LoadStreamKernel(launch.Kernel);
+                    long wanted = launch.SpansObservations ? (long)launch.Groups * observationTiles : launch.Groups;
+                    int groups = (int)Math.Max(1, Math.Min(wanted, _maxGroups));
+                    int rows = launch.SpansObservations ? 1 : observations;
+                    kernel(new KernelConfig(new Index3D(groups, rows, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, weights, inputs);
+                }
+            }
+
+            _accelerator.Synchronize();
+
+            // Only the requested layer travels back, one observation's slice at a time.
+            for (int observation = 0; observation < observations; observation++)
+            {
+                arenas.SubView(((long)observation * arenaLength) + arenaOffset, length)
+                    .CopyToCPU(_accelerator.DefaultStream, output.Slice(observation * length, length));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _arenas?.Dispose();
+            _inputs?.Dispose();
+            _weights.Dispose();
+            _accelerator.Dispose();
+            _context.Dispose();
+        }
+    }
+
+    private void EnsureCapacity(int observations)
+    {
+        if (observations <= _capacity)
+        {
+            return;
+        }
+
+        _arenas?.Dispose();
+        _inputs?.Dispose();
+        _arenas = _accelerator.Allocate1D<float>(Math.Max(1L, (long)observations * _program.ArenaLength));
+        _inputs = _accelerator.Allocate1D<float>(Math.Max(1L, (long)observations * _program.Definition.InputLength));
+        _capacity = observations;
+    }
+}
