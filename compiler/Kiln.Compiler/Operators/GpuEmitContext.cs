@@ -151,6 +151,11 @@ internal sealed class GpuEmitContext
     /// </summary>
     public void ElementwiseKernel(Node node, string purpose, int count, IEnumerable<(string Local, string View)> views, Action body)
     {
+        if (count == 0)
+        {
+            throw Unsupported(node, "its tensors have no elements, and the GPU kernels launch at least one thread");
+        }
+
         using (Kernel(node, purpose, GroupsFor(count)))
         {
             foreach ((string local, string view) in views)

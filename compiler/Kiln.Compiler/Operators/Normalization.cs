@@ -67,6 +67,11 @@ internal sealed class BatchNormalizationOperator : Operator
 
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
+        if (IsTraining(node, context.Shapes))
+        {
+            throw context.Unsupported(node, "training mode, which needs the batch statistics, has no GPU kernel yet");
+        }
+
         int[] shape = context.Shapes.Input(node, 0).Shape;
         int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
         int count = shape.Aggregate(1, (a, b) => a * b);
