@@ -156,4 +156,8 @@ internal sealed class PReluOperator : Operator
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context) => Emitter.EmitCpu(node, context);
+
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context) => Emitter.EmitGpu(node, context);
 }

@@ -36,34 +36,23 @@ internal sealed class BinaryOperator : Operator
         context.SetOutput(node, 0, _comparison ? ElementType.Bool : a.Type, shape);
     }
 
-    /// <summary>The C# operator of the GPU kernel: Add, Sub, Mul and Div have one; Pow and PRelu have no GPU kernel yet.</summary>
-    private string? GpuOperator => _kernelOperator switch
-    {
-        "AddOperator" => "+",
-        "SubtractOperator" => "-",
-        "MultiplyOperator" => "*",
-        "DivideOperator" => "/",
-        _ => null,
-    };
-
-    public override bool HasGpuKernels => GpuOperator is not null;
+    /// <summary>
+    /// Every binary operator has GPU kernels: each thread applies the scalar form of the CPU path's operator struct,
+    /// so both backends compute each element with the same code.
+    /// </summary>
+    public override bool HasGpuKernels => true;
 
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
-        if (OpType == "Div" && ElementTypes.IsInteger(context.Shapes.Input(node, 0).Type))
-        {
-            throw context.Unsupported(node, "integer division, which truncates, has no GPU kernel yet");
-        }
-
         int[] a = context.Shapes.Input(node, 0).Shape;
         int[] b = context.Shapes.Input(node, 1).Shape;
         int[] y = context.Shapes.Tensor(node.Outputs[0]).Shape;
         int count = y.Aggregate(1, (p, d) => p * d);
-        string op = GpuOperator!;
+        string op = $"{CpuEmitContext.Kernels}{KernelOperator(node, context.Shapes)}.Apply";
         var views = new[] { ("a", context.ReadInput(node, 0)), ("b", context.ReadInput(node, 1)), ("y", context.WriteOutput(node, 0)) };
         if (a.SequenceEqual(b))
         {
-            context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line($"y[i] = a[i] {op} b[i];"));
+            context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line($"y[i] = {op}(a[i], b[i]);"));
             return;
         }
 
@@ -91,21 +80,21 @@ internal sealed class BinaryOperator : Operator
                 }
             }
 
-            context.Writer.Line($"y[i] = a[aIndex] {op} b[bIndex];");
+            context.Writer.Line($"y[i] = {op}(a[aIndex], b[bIndex]);");
         });
     }
 
+    /// <summary>The runtime's operator struct for the node: ONNX Div on integers truncates toward zero.</summary>
+    private string KernelOperator(Node node, ShapeContext shapes) =>
+        OpType == "Div" && ElementTypes.IsInteger(shapes.Input(node, 0).Type) ? "TruncatedDivideOperator" : _kernelOperator;
+
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        TensorInfo first = context.Shapes.Input(node, 0);
-        int[] a = first.Shape;
+        int[] a = context.Shapes.Input(node, 0).Shape;
         int[] b = context.Shapes.Input(node, 1).Shape;
         int[] y = context.Shapes.Tensor(node.Outputs[0]).Shape;
         string kernel = $"{CpuEmitContext.Kernels}Elementwise";
-
-        // ONNX Div on integers truncates toward zero.
-        string kernelOperator = OpType == "Div" && ElementTypes.IsInteger(first.Type) ? "TruncatedDivideOperator" : _kernelOperator;
-        string op = $"{CpuEmitContext.Kernels}{kernelOperator}";
+        string op = $"{CpuEmitContext.Kernels}{KernelOperator(node, context.Shapes)}";
         if (a.SequenceEqual(b))
         {
             context.Writer.Line($"{kernel}.Binary<{op}>({context.ReadInput(node, 0)}, {context.ReadInput(node, 1)}, {context.WriteOutput(node, 0)});");
