@@ -77,17 +77,17 @@ public sealed class GpuGenerationTests : IDisposable
     }
 
     [Fact]
-    public void UnsupportedOperatorReportsKln0014()
+    public void UnsupportedOperatorReportsKln0021()
     {
-        string model = _models.Write("sigmoid.onnx", SigmoidModel());
-        const string Declaration = "namespace Sample; [Kiln.OnnxNetwork(\"sigmoid.onnx\")] public sealed partial class Net;";
+        string model = _models.Write("leaky.onnx", LeakyReluModel());
+        const string Declaration = "namespace Sample; [Kiln.OnnxNetwork(\"leaky.onnx\")] public sealed partial class Net;";
 
         GeneratorRun withGpu = GeneratorHarness.Run(GpuHarness.CreateGpuCompilation(Declaration), model);
         GeneratorRun withoutGpu = GeneratorHarness.Run(Declaration, model);
 
         Diagnostic diagnostic = Assert.Single(withGpu.KilnDiagnostics);
         Assert.Equal("KLN0021", diagnostic.Id);
-        Assert.Contains("Node 'act' (Sigmoid) of the model 'sigmoid.onnx' cannot run on the GPU", diagnostic.GetMessage());
+        Assert.Contains("Node 'act' (LeakyRelu) of the model 'leaky.onnx' cannot run on the GPU", diagnostic.GetMessage());
         Assert.Contains("set GpuKernels = false on [OnnxNetwork] for Net", diagnostic.GetMessage());
         Assert.Contains("Conv", diagnostic.GetMessage());
         Assert.Empty(withoutGpu.KilnDiagnostics);
@@ -172,12 +172,12 @@ public sealed class GpuGenerationTests : IDisposable
         }
     }
 
-    private static ModelProto SigmoidModel()
+    private static ModelProto LeakyReluModel()
     {
-        var graph = new GraphProto { Name = "sigmoid" };
+        var graph = new GraphProto { Name = "leaky" };
         graph.Input.Add(Value("x", 1, 4));
         graph.Output.Add(Value("y", 1, 4));
-        graph.Node.Add(Node("act", "Sigmoid", ["x"], ["y"]));
+        graph.Node.Add(Node("act", "LeakyRelu", ["x"], ["y"]));
         return Model(graph, 13);
     }
 }
