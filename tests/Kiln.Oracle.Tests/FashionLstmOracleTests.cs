@@ -133,4 +133,13 @@ public sealed class FashionLstmOracleTests : IClassFixture<FashionLstmFixture>
         string row = $@"^\s*\d+\s+{Regex.Escape(name)}\s+{Regex.Escape(operatorName)}\s+{Regex.Escape(shape)}\s+[\d,]+\s*$";
         Assert.Matches(new Regex(row, RegexOptions.Multiline), table);
     }
+
+    [Fact]
+    public void ParametersCountedOncePerNode()
+    {
+        // LSTM: W 4·64×28 + R 4·64×64 + B 8·64 = 24,064, with two output layers; fc: 64×10 + 10 = 650.
+        long total = FashionLstm.Network.Layers.Sum(layer => layer.ParameterCount);
+
+        Assert.Equal(24_714, total);
+    }
 }

@@ -52,7 +52,7 @@ internal static class KilnDiagnostics
     public static readonly DiagnosticDescriptor SymbolicDimension = Error(
         "KLN0008",
         "Symbolic dimension needs a value",
-        "Input '{0}' of the model '{1}' has the symbolic dimension '{2}' at axis {3}. Kiln compiles fixed shapes and binds only the batch dimension (to one observation), so give the dimension a value with the Dimensions option (for example Dimensions = \"{2}=28\" on [OnnxNetwork]) or export the model with it fixed.");
+        "Input '{0}' of the model '{1}' has the symbolic dimension '{2}' at axis {3}. Kiln compiles fixed shapes and binds only the batch dimension (to one observation), so give the dimension a value with the Dimensions option (Dimensions = \"{2}=<size>\" on [OnnxNetwork] or on the model's AdditionalFiles item) or export the model with it fixed.");
 
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "KLN0009",

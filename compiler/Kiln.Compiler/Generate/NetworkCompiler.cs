@@ -373,6 +373,9 @@ internal static class NetworkCompiler
         foreach (Node node in nodes)
         {
             var outputs = node.Outputs.Where(o => o.Length > 0).ToList();
+
+            // A node's parameters are counted with its first layer only, so that the table's total counts them once.
+            long parameters = shapes.ParameterCount(node);
             foreach (string output in outputs)
             {
                 // An unnamed node's layers are named after their tensors; a named node with several outputs gives "node/output".
@@ -396,7 +399,8 @@ internal static class NetworkCompiler
                 }
 
                 TensorInfo tensor = shapes.Tensor(output);
-                layers.Add(new LayerModel(name, output, node.OpType, tensor.Shape, shapes.ParameterCount(node), step, offset, Unique(name), tensor.Type));
+                layers.Add(new LayerModel(name, output, node.OpType, tensor.Shape, parameters, step, offset, Unique(name), tensor.Type));
+                parameters = 0;
             }
         }
 

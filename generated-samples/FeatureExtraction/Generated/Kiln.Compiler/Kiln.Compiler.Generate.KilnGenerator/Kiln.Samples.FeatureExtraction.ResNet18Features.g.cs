@@ -1679,7 +1679,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -1797,7 +1797,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 401408, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -1954,7 +1954,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -2072,7 +2072,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 100352);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -2229,7 +2229,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -2347,7 +2347,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 50176);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -2504,7 +2504,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -2622,7 +2622,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
@@ -2740,7 +2740,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = a[i] + b[i];
+                y[i] = global::Kiln.Cpu.AddOperator.Apply(a[i], b[i]);
             }
         }
 
