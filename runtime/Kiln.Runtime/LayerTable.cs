@@ -34,7 +34,7 @@ public static class LayerTable
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{network.ClassName}, compiled from {network.ModelFile}: {network.Layers.Count} layers, ");
-        text.Append(CultureInfo.InvariantCulture, $"{totalParameters:N0} parameters, {network.ArenaLength * 4L / 1024.0 / 1024.0:F1} MiB of working memory (activations and kernel workspace) per observation");
+        text.Append(CultureInfo.InvariantCulture, $"{totalParameters:N0} parameters, {Size(network.ArenaLength * 4L)} of working memory (activations and kernel workspace) per observation");
         text.AppendLine();
         AppendRow(text, headers, widths);
         AppendRow(text, widths.Select(width => new string('-', width)).ToArray(), widths);
@@ -58,4 +58,9 @@ public static class LayerTable
 
         text.AppendLine();
     }
+
+    /// <summary>A byte count as KiB below one MiB and as MiB above, so that small networks do not read as 0.0 MiB.</summary>
+    private static string Size(long bytes) => bytes < 1024 * 1024
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:F1} MiB");
 }

@@ -239,6 +239,7 @@ public sealed class GeneratedNetworkTests : IDisposable
         Assert.Contains("prob", table);
         Assert.Contains("Softmax", table);
         Assert.Contains("1×3", table);
+        Assert.Contains("KiB of working memory", table);
     }
 
     private CompiledNetwork Create(string typeName)
