@@ -111,6 +111,10 @@ public abstract class CompiledNetwork : IDisposable
             input.Span.Slice(observation * Definition.InputLength, Definition.InputLength));
     }
 
+    /// <summary>Computes the layer named <paramref name="layerName"/> for a network with several graph inputs, one array per input.</summary>
+    public Activations Activations(IReadOnlyList<ReadOnlyMemory<float>> inputs, string layerName, OutputAs outputAs = OutputAs.Channels) =>
+        Activations(inputs, ResolveLayer(layerName), outputAs);
+
     /// <summary>
     /// Computes <paramref name="layer"/> for a network with several graph inputs: <paramref name="inputs"/> contains one
     /// array per graph input, in the order of <see cref="NetworkDefinition.Inputs"/>, each with the same number of observations.

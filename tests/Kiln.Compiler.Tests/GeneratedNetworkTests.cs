@@ -215,6 +215,7 @@ public sealed class GeneratedNetworkTests : IDisposable
         Assert.Equal(["a", "b"], two.Definition.Inputs.Select(input => input.Name));
         Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], two.Activations([a, b], two.Definition.Layers[0]).Values.ToArray());
         Assert.Equal(b, two.Activations([a, b], two.Definition.Layers[1]).Values.ToArray());
+        Assert.Equal(y.Values.ToArray(), two.Activations([a, b], two.Definition.TargetLayer.Name).Values.ToArray());
     }
 
     [Fact]
