@@ -156,6 +156,20 @@ public sealed class BadModelTests : IDisposable
     }
 
     [Fact]
+    public void ZeroDimensionAConvolutionCannotUse()
+    {
+        // A zero-size dimension is valid ONNX and compiles where the operators accept it; a 3×3 convolution over an
+        // image of height 0 has no output, which the Conv node reports.
+        ModelProto model = TestModels.TinyConvRelu();
+        model.Graph.Input[0].Type.TensorType.Shape.Dim[2] = new TensorShapeProto.Types.Dimension { DimValue = 0 };
+
+        Diagnostic diagnostic = Single(_models.Write("net.onnx", model));
+
+        Assert.Equal("KLN0006", diagnostic.Id);
+        Assert.Contains("(Conv, opset", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void OverflowingDimensions()
     {
         ModelProto model = TestModels.TinyConvRelu();
