@@ -48,8 +48,7 @@ internal sealed class ArgExtremumOperator : Operator
     {
         int[] shape = context.Shapes.Input(node, 0).Shape;
         int axis = Axis(node, context.Shapes, shape.Length);
-        int outer = shape.Take(axis).Aggregate(1, (p, d) => p * d);
-        int inner = shape.Skip(axis + 1).Aggregate(1, (p, d) => p * d);
+        (int outer, int inner) = StridedCopyEmitter.AroundAxis(shape, axis);
         string last = SelectLastIndex(node, context.Shapes) != 0 ? "true" : "false";
         context.Writer.Line(
             $"{CpuEmitContext.Kernels}IndexOfExtremum.{_kernel}({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, " +

@@ -38,8 +38,7 @@ internal sealed class ConcatOperator : Operator
     {
         int[] output = context.Shapes.Tensor(node.Outputs[0]).Shape;
         int axis = NormalizeAxis(node, context.Shapes, output.Length);
-        int outer = output.Take(axis).Aggregate(1, (p, d) => p * d);
-        int inner = output.Skip(axis + 1).Aggregate(1, (p, d) => p * d);
+        (int outer, int inner) = StridedCopyEmitter.AroundAxis(output, axis);
         int outputBlock = output[axis] * inner;
         int offset = 0;
         for (int i = 0; i < node.Inputs.Count; i++)
@@ -98,8 +97,7 @@ internal sealed class SplitOperator : Operator
     {
         int[] input = context.Shapes.Input(node, 0).Shape;
         (int axis, int[] sizes) = Compute(node, context.Shapes, input);
-        int outer = input.Take(axis).Aggregate(1, (p, d) => p * d);
-        int inner = input.Skip(axis + 1).Aggregate(1, (p, d) => p * d);
+        (int outer, int inner) = StridedCopyEmitter.AroundAxis(input, axis);
         int inputBlock = input[axis] * inner;
         int offset = 0;
         for (int i = 0; i < sizes.Length; i++)

@@ -45,8 +45,7 @@ internal sealed class GatherOperator : Operator
     {
         int[] shape = context.Shapes.Input(node, 0).Shape;
         int axis = Axis(node, context.Shapes, shape.Length);
-        int outer = shape.Take(axis).Aggregate(1, (p, d) => p * d);
-        int inner = shape.Skip(axis + 1).Aggregate(1, (p, d) => p * d);
+        (int outer, int inner) = StridedCopyEmitter.AroundAxis(shape, axis);
         context.Writer.Line(
             $"{CpuEmitContext.Kernels}Gathering.Gather({context.ReadInput(node, 0)}, {context.ReadInput(node, 1)}, {context.WriteOutput(node, 0)}, " +
             $"outer: {outer}, length: {shape[axis]}, inner: {inner});");

@@ -47,5 +47,9 @@ internal static class StridedCopyEmitter
         return (int)(axis < 0 ? axis + rank : axis);
     }
 
+    /// <summary>Returns the products of the dimensions before and after <paramref name="axis"/>, which see a tensor as outer × axis × inner.</summary>
+    public static (int Outer, int Inner) AroundAxis(int[] shape, int axis) =>
+        (shape.Take(axis).Aggregate(1, (p, d) => p * d), shape.Skip(axis + 1).Aggregate(1, (p, d) => p * d));
+
     public static string Join(int[] values) => values.Length == 0 ? "none" : string.Join(", ", values.Select(v => Literals.Int(v)));
 }
