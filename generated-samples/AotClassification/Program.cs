@@ -51,7 +51,7 @@ for (int n = 0; n < images.Count; n++)
 Console.WriteLine($"{images.Count} images in {images.Labels.Count} classes from {imageFolder}");
 Console.WriteLine($"Accuracy: {(double)correct / images.Count:F3} ({correct}/{images.Count})");
 
-// Auto ran on the CPU above. Asking for the GPU says why it is not available: ILGPU cannot compile kernels in a
+// Auto ran on the CPU above. Requesting the GPU explains why it is not available: ILGPU cannot compile kernels in a
 // NativeAOT app, and a project with PublishAot turns dynamic code off in its JIT runs too.
 try
 {

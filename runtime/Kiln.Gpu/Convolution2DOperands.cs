@@ -4,8 +4,8 @@ using ILGPU;
 namespace Kiln.Gpu;
 
 /// <summary>
-/// A grouped 2-D convolution of one image as implicit GEMMs, one per group: A is the group's weights
-/// (output channels × C/group·KH·KW), B the input unfolded on the fly (C/group·KH·KW × OH·OW), and each output
+/// A grouped 2-D convolution of one image as implicit GEMMs, one per group. A is the group's weights
+/// (output channels × C/group·KH·KW) and B the input unfolded on the fly (C/group·KH·KW × OH·OW). Each output
 /// element gets the bias of its channel. Generated kernels set every field from constants.
 /// </summary>
 public struct Convolution2DOperands : IGemmOperands

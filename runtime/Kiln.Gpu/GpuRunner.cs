@@ -32,7 +32,7 @@ public sealed class GpuRunner : DeviceRunner
         _accelerator = accelerator;
         _kernels = program.Steps.Select(step => new Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>>?[step.Length]).ToArray();
 
-        // A CPU accelerator pays for every thread of every group it starts, so it gets one group per core; the
+        // A CPU accelerator pays for every thread of every group it starts, so it gets one group per core. The
         // kernels loop over the rest of their work.
         _maxGroups = accelerator is CPUAccelerator ? accelerator.NumMultiprocessors : int.MaxValue;
 

@@ -193,7 +193,7 @@ public abstract class CompiledNetwork : IDisposable
 
         if (_device is not null && layer.Step >= 0)
         {
-            // Mini-batch by mini-batch, because the device holds one arena per observation of a launch.
+            // Mini-batch by mini-batch, because the device buffer has one arena per observation of a launch.
             int inputLength = Definition.InputLength;
             for (int start = 0; start < observations; start += Options.MiniBatchSize)
             {

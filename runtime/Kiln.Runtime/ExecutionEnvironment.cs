@@ -5,7 +5,7 @@ public enum ExecutionEnvironment
 {
     /// <summary>
     /// A CUDA GPU when ILGPU finds one, the network has GPU kernels (its project references Kiln.Gpu) and the process
-    /// can compile code at run time (not NativeAOT); else the CPU.
+    /// can compile code at run time, which NativeAOT cannot. Otherwise the CPU.
     /// </summary>
     Auto,
 

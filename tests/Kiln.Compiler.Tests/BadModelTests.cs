@@ -158,8 +158,8 @@ public sealed class BadModelTests : IDisposable
     [Fact]
     public void ZeroDimensionAConvolutionCannotUse()
     {
-        // A zero-size dimension is valid ONNX and compiles where the operators accept it; a 3×3 convolution over an
-        // image of height 0 has no output, which the Conv node reports.
+        // A zero-size dimension is valid ONNX and compiles where the operators accept it. A 3×3 convolution over an
+        // image of height 0 has no output, so the Conv node reports it.
         ModelProto model = TestModels.TinyConvRelu();
         model.Graph.Input[0].Type.TensorType.Shape.Dim[2] = new TensorShapeProto.Types.Dimension { DimValue = 0 };
 

@@ -5,7 +5,7 @@ namespace Kiln.Compiler.Generate;
 /// cache on it. A standalone request comes from a model with no [OnnxNetwork] class, so the generated part declares the class in full.
 /// <see cref="ExternalData"/> is the model item's ExternalData list, with '|' between entries as Kiln.targets passes it,
 /// and <see cref="MaxArenaBytes"/> the KilnMaxArenaBytes build property as text. Both are null when the project does not set them.
-/// <see cref="GpuKernels"/> asks for ILGPU kernels beside the CPU code: the project references Kiln.Gpu and the
+/// <see cref="GpuKernels"/> requests ILGPU kernels beside the CPU code: the project references Kiln.Gpu and the
 /// network does not turn them off.
 /// </summary>
 internal sealed record NetworkRequest(

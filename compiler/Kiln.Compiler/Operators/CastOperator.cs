@@ -3,10 +3,10 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// Cast, opsets 6–17, between the numeric and bool types. Every tensor is held as float32, so a cast rounds the values
-/// as the target type would store them: to float16 or bfloat16 it rounds the mantissa, to an integer type it drops
-/// the fraction, to bool it tests for nonzero; to float32 or double, and from any type to a wider one, it copies.
-/// Strings have no float form and are refused.
+/// Cast, opsets 6–17, between the numeric and bool types. Every tensor is stored as float32, so a cast rounds the
+/// values as the target type would store them. To float16 or bfloat16 it rounds the mantissa, to an integer type it
+/// drops the fraction, and to bool it tests for nonzero. To float32 or double, and to any wider type, it copies.
+/// Strings have no float form and are rejected.
 /// </summary>
 internal sealed class CastOperator : Operator
 {

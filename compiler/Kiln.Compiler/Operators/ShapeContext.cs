@@ -61,7 +61,7 @@ internal sealed class ShapeContext
         return input;
     }
 
-    /// <summary>The node's input at <paramref name="position"/> as a tensor of numbers or bools, which Kiln holds as float32.</summary>
+    /// <summary>The node's input at <paramref name="position"/> as a tensor of numbers or bools, which Kiln stores as float32.</summary>
     public TensorInfo NumericInput(Node node, int position)
     {
         TensorInfo input = Input(node, position);

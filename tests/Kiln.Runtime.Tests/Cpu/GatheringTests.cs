@@ -33,7 +33,7 @@ public class GatheringTests
     [InlineData(-4f)]
     [InlineData(0.5f)]
     [InlineData(float.NaN)]
-    public void IndexOutsideTheAxisIsRefused(float index)
+    public void IndexOutsideAxisIsRejected(float index)
     {
         var exception = Assert.Throws<ArgumentOutOfRangeException>(() =>
             Gathering.Gather(Data, [0, index], new float[4], outer: 1, length: 3, inner: 2));
