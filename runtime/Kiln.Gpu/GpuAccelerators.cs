@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -17,6 +18,13 @@ internal static class GpuAccelerators
     });
 
     /// <summary>
+    /// An ILGPU context for every accelerator ILGPU finds, with the Algorithms library's math enabled: ILGPU's CUDA
+    /// backend has no instruction of its own for MathF.Exp, Pow, Atan and the like, which Softmax, LRN and the math
+    /// operators' kernels call.
+    /// </summary>
+    public static Context CreateContext() => Context.Create(builder => builder.Default().EnableAlgorithms());
+
+    /// <summary>
     /// Opens the accelerator for <paramref name="options"/>: ILGPU's CPU accelerator when the test-only option requests
     /// it, else the first CUDA device. Returns null for Auto without a CUDA device; throws for Gpu without one.
     /// </summary>
@@ -32,7 +40,7 @@ internal static class GpuAccelerators
             return null;
         }
 
-        Context context = Context.Create(builder => builder.Default());
+        Context context = CreateContext();
         try
         {
             var cudaDevices = context.GetCudaDevices();

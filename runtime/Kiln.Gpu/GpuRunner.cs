@@ -48,11 +48,20 @@ public sealed class GpuRunner : DeviceRunner
     /// Creates the runner for <paramref name="program"/> on the accelerator <paramref name="options"/> select, or
     /// returns null when Auto finds no CUDA device. Called by generated code.
     /// </summary>
-    /// <exception cref="NotSupportedException">ExecutionEnvironment is Gpu and no CUDA device was found.</exception>
+    /// <exception cref="NotSupportedException">
+    /// ExecutionEnvironment is Gpu and no CUDA device was found, or the test-only CPU accelerator was requested and
+    /// ILGPU's PTX backend refuses a kernel.
+    /// </exception>
     public static GpuRunner? Create(GpuProgram program, ActivationOptions options)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.RunGpuKernelsOnCpuForTesting)
+        {
+            // The CPU accelerator runs kernels as .NET code, so first make sure a CUDA device would take them too.
+            PtxCompilation.ThrowIfAnyFails(program);
+        }
+
         (Context Context, Accelerator Accelerator)? opened = GpuAccelerators.Open(options, program.Definition.ClassName);
         if (opened is null)
         {

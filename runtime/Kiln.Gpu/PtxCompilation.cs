@@ -1,0 +1,85 @@
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace Kiln.Gpu;
+
+/// <summary>
+/// Compiles a program's kernels to PTX as a CUDA accelerator would on their first launch, but without a device. The
+/// CPU accelerator runs kernels as .NET code and so accepts any method a CUDA device would refuse (a math function
+/// ILGPU's PTX backend has no instruction for, say); this lets a machine without a GPU check the CUDA path too.
+/// </summary>
+internal static class PtxCompilation
+{
+    /// <summary>The architecture the checks compile for: compute capability 9.0, the H100 and H200.</summary>
+    public static readonly CudaArchitecture Architecture = CudaArchitecture.SM_90;
+
+    /// <summary>The PTX version CUDA 12 drivers accept for that architecture.</summary>
+    public static readonly CudaInstructionSet InstructionSet = CudaInstructionSet.ISA_80;
+
+    /// <summary>
+    /// Compiles every kernel of <paramref name="program"/> and returns, per kernel method, its PTX or the reason ILGPU
+    /// refused it. A kernel launched by several steps is compiled once.
+    /// </summary>
+    public static IReadOnlyList<PtxResult> CompileAll(GpuProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        using Context context = GpuAccelerators.CreateContext();
+
+        // No NVVM: ILGPU writes the PTX itself, as the CUDA accelerator does by default.
+        using var backend = new PTXBackend(context, Architecture, InstructionSet, nvvmAPI: null!);
+        var results = new List<PtxResult>();
+        var seen = new HashSet<System.Reflection.MethodInfo>();
+        foreach (GpuLaunch launch in program.Steps.SelectMany(step => step))
+        {
+            System.Reflection.MethodInfo method = launch.Kernel.Method;
+            if (!seen.Add(method))
+            {
+                continue;
+            }
+
+            try
+            {
+                var kernel = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
+                results.Add(new PtxResult(method.Name, kernel.PTXAssembly, Error: null));
+            }
+            catch (Exception exception) when (exception is InternalCompilerException or NotSupportedException or InvalidOperationException)
+            {
+                results.Add(new PtxResult(method.Name, Ptx: null, Error: Innermost(exception).Message));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Throws, naming each refused kernel and ILGPU's reason, unless every kernel of <paramref name="program"/> compiles to PTX.</summary>
+    /// <exception cref="NotSupportedException">A kernel does not compile.</exception>
+    public static void ThrowIfAnyFails(GpuProgram program)
+    {
+        var failures = CompileAll(program).Where(result => result.Error is not null).ToList();
+        if (failures.Count > 0)
+        {
+            throw new NotSupportedException(
+                $"ILGPU's CUDA backend cannot compile {failures.Count} kernel(s) of {program.Definition.ClassName} for {Architecture}, " +
+                $"so a CUDA device would refuse them: {string.Join("; ", failures.Select(failure => $"{failure.Kernel}: {failure.Error}"))}");
+        }
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
+    }
+}
+
+/// <summary>One kernel's PTX, or why ILGPU's PTX backend refused it.</summary>
+/// <param name="Kernel">The kernel method's name.</param>
+/// <param name="Ptx">The PTX assembly; null when compilation failed.</param>
+/// <param name="Error">The innermost error ILGPU reported; null when compilation succeeded.</param>
+internal sealed record PtxResult(string Kernel, string? Ptx, string? Error);
