@@ -18,9 +18,8 @@ internal static class GpuAccelerators
     });
 
     /// <summary>
-    /// An ILGPU context for every accelerator ILGPU finds, with the Algorithms library's math enabled: ILGPU's CUDA
-    /// backend has no instruction of its own for MathF.Exp, Pow, Atan and the like, which Softmax, LRN and the math
-    /// operators' kernels call.
+    /// Creates an ILGPU context for every accelerator ILGPU finds, with the Algorithms library's math enabled, because
+    /// ILGPU's CUDA backend alone rejects MathF.Exp, Pow and the like, which Softmax, LRN and the math kernels call.
     /// </summary>
     public static Context CreateContext() => Context.Create(builder => builder.Default().EnableAlgorithms());
 

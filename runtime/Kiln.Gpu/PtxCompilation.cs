@@ -8,8 +8,8 @@ namespace Kiln.Gpu;
 
 /// <summary>
 /// Compiles a program's kernels to PTX as a CUDA accelerator would on their first launch, but without a device. The
-/// CPU accelerator runs kernels as .NET code and so accepts any method a CUDA device would refuse (a math function
-/// ILGPU's PTX backend has no instruction for, say); this lets a machine without a GPU check the CUDA path too.
+/// CPU accelerator runs kernels as .NET code, so it accepts methods a CUDA device would reject, such as a math function
+/// that ILGPU's PTX backend has no instruction for. This check lets a machine without a GPU test the CUDA path too.
 /// </summary>
 internal static class PtxCompilation
 {
@@ -21,7 +21,7 @@ internal static class PtxCompilation
 
     /// <summary>
     /// Compiles every kernel of <paramref name="program"/> and returns, per kernel method, its PTX or the reason ILGPU
-    /// refused it. A kernel launched by several steps is compiled once.
+    /// rejected it. A kernel launched by several steps is compiled once.
     /// </summary>
     public static IReadOnlyList<PtxResult> CompileAll(GpuProgram program)
     {
@@ -54,7 +54,7 @@ internal static class PtxCompilation
         return results;
     }
 
-    /// <summary>Throws, naming each refused kernel and ILGPU's reason, unless every kernel of <paramref name="program"/> compiles to PTX.</summary>
+    /// <summary>Throws, naming each rejected kernel and ILGPU's reason, unless every kernel of <paramref name="program"/> compiles to PTX.</summary>
     /// <exception cref="NotSupportedException">A kernel does not compile.</exception>
     public static void ThrowIfAnyFails(GpuProgram program)
     {
@@ -63,7 +63,7 @@ internal static class PtxCompilation
         {
             throw new NotSupportedException(
                 $"ILGPU's CUDA backend cannot compile {failures.Count} kernel(s) of {program.Definition.ClassName} for {Architecture}, " +
-                $"so a CUDA device would refuse them: {string.Join("; ", failures.Select(failure => $"{failure.Kernel}: {failure.Error}"))}");
+                $"so a CUDA device would reject them: {string.Join("; ", failures.Select(failure => $"{failure.Kernel}: {failure.Error}"))}");
         }
     }
 
@@ -78,7 +78,7 @@ internal static class PtxCompilation
     }
 }
 
-/// <summary>One kernel's PTX, or why ILGPU's PTX backend refused it.</summary>
+/// <summary>One kernel's PTX, or why ILGPU's PTX backend rejected it.</summary>
 /// <param name="Kernel">The kernel method's name.</param>
 /// <param name="Ptx">The PTX assembly; null when compilation failed.</param>
 /// <param name="Error">The innermost error ILGPU reported; null when compilation succeeded.</param>
