@@ -13,7 +13,10 @@ namespace Kiln.Gpu;
 /// </summary>
 internal static class PtxCompilation
 {
-    /// <summary>The architecture the checks compile for: compute capability 9.0, the H100 and H200.</summary>
+    /// <summary>
+    /// The architecture the checks compile for: compute capability 9.0, the H100 and H200. ILGPU 1.5.3 writes
+    /// <c>.target sm_80</c> PTX for it, which the driver compiles for the device on loading.
+    /// </summary>
     public static readonly CudaArchitecture Architecture = CudaArchitecture.SM_90;
 
     /// <summary>The PTX version CUDA 12 drivers accept for that architecture.</summary>
