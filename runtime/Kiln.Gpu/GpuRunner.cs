@@ -35,11 +35,18 @@ public sealed class GpuRunner : DeviceRunner
         // A CPU accelerator pays for every thread of every group it starts, so it gets one group per core. The
         // kernels loop over the rest of their work.
         _maxGroups = accelerator is CPUAccelerator ? accelerator.NumMultiprocessors : int.MaxValue;
+        MaxObservationsPerLaunch = Math.Max(1, accelerator.MaxGridSize.Y);
 
         float[] weights = GC.AllocateUninitializedArray<float>(Math.Max(program.WeightLength, 1));
         program.CopyWeights(weights.AsSpan(0, program.WeightLength));
         _weights = accelerator.Allocate1D(weights);
     }
+
+    /// <summary>
+    /// The maximum number of observations one launch computes. Each observation is one row of the grid, and CUDA grids have at most
+    /// 65,535 rows, so a larger mini-batch runs in parts. Tests lower it to check the parts.
+    /// </summary>
+    internal int MaxObservationsPerLaunch { get; set; }
 
     /// <inheritdoc/>
     public override string DeviceName => $"{_accelerator.AcceleratorType}: {_accelerator.Name}";
@@ -50,7 +57,7 @@ public sealed class GpuRunner : DeviceRunner
     /// </summary>
     /// <exception cref="NotSupportedException">
     /// ExecutionEnvironment is Gpu and no CUDA device was found, or the test-only CPU accelerator was requested and
-    /// ILGPU's PTX backend refuses a kernel.
+    /// ILGPU's PTX backend rejects a kernel.
     /// </exception>
     public static GpuRunner? Create(GpuProgram program, ActivationOptions options)
     {
@@ -106,36 +113,52 @@ public sealed class GpuRunner : DeviceRunner
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            EnsureCapacity(observations);
-            _inputs!.View.SubView(0, (long)observations * inputLength).CopyFromCPU(_accelerator.DefaultStream, input);
 
-            // The views cover exactly this launch's observations, so that kernels spanning them can count them.
-            ArrayView1D<float, Stride1D.Dense> arenas = _arenas!.View.SubView(0, (long)observations * arenaLength);
-            ArrayView<float> weights = _weights.View;
-            ArrayView<float> inputs = _inputs.View.SubView(0, (long)observations * inputLength);
-            int observationTiles = (observations + TiledGemm.TileRows - 1) / TiledGemm.TileRows;
-            for (int step = 0; step <= lastStep; step++)
+            int part = MaxObservationsPerLaunch;
+            for (int start = 0; start < observations; start += part)
             {
-                GpuLaunch[] launches = _program.Steps[step];
-                for (int i = 0; i < launches.Length; i++)
-                {
-                    GpuLaunch launch = launches[i];
-                    var kernel = _kernels[step][i] ??= _accelerator.LoadStreamKernel(launch.Kernel);
-                    long wanted = launch.SpansObservations ? (long)launch.Groups * observationTiles : launch.Groups;
-                    int groups = (int)Math.Max(1, Math.Min(wanted, _maxGroups));
-                    int rows = launch.SpansObservations ? 1 : observations;
-                    kernel(new KernelConfig(new Index3D(groups, rows, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, weights, inputs);
-                }
+                int count = Math.Min(part, observations - start);
+                ComputePart(
+                    input.Slice(start * inputLength, count * inputLength), count, lastStep, arenaOffset, length,
+                    output.Slice(start * length, count * length));
             }
+        }
+    }
 
-            _accelerator.Synchronize();
+    /// <summary>Runs up to <paramref name="lastStep"/> for observations that fit in one grid; the caller holds the lock.</summary>
+    private void ComputePart(ReadOnlySpan<float> input, int observations, int lastStep, int arenaOffset, int length, Span<float> output)
+    {
+        int inputLength = _program.Definition.InputLength;
+        int arenaLength = _program.ArenaLength;
+        EnsureCapacity(observations);
+        _inputs!.View.SubView(0, (long)observations * inputLength).CopyFromCPU(_accelerator.DefaultStream, input);
 
-            // Only the requested layer travels back, one observation's slice at a time.
-            for (int observation = 0; observation < observations; observation++)
+        // The views cover exactly this launch's observations, so that kernels spanning them can count them.
+        ArrayView1D<float, Stride1D.Dense> arenas = _arenas!.View.SubView(0, (long)observations * arenaLength);
+        ArrayView<float> weights = _weights.View;
+        ArrayView<float> inputs = _inputs.View.SubView(0, (long)observations * inputLength);
+        int observationTiles = (observations + TiledGemm.TileRows - 1) / TiledGemm.TileRows;
+        for (int step = 0; step <= lastStep; step++)
+        {
+            GpuLaunch[] launches = _program.Steps[step];
+            for (int i = 0; i < launches.Length; i++)
             {
-                arenas.SubView(((long)observation * arenaLength) + arenaOffset, length)
-                    .CopyToCPU(_accelerator.DefaultStream, output.Slice(observation * length, length));
+                GpuLaunch launch = launches[i];
+                var kernel = _kernels[step][i] ??= _accelerator.LoadStreamKernel(launch.Kernel);
+                long wanted = launch.SpansObservations ? (long)launch.Groups * observationTiles : launch.Groups;
+                int groups = (int)Math.Max(1, Math.Min(wanted, _maxGroups));
+                int rows = launch.SpansObservations ? 1 : observations;
+                kernel(new KernelConfig(new Index3D(groups, rows, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, weights, inputs);
             }
+        }
+
+        _accelerator.Synchronize();
+
+        // Only the requested layer travels back, one observation's slice at a time.
+        for (int observation = 0; observation < observations; observation++)
+        {
+            arenas.SubView(((long)observation * arenaLength) + arenaOffset, length)
+                .CopyToCPU(_accelerator.DefaultStream, output.Slice(observation * length, length));
         }
     }
 
@@ -167,8 +190,27 @@ public sealed class GpuRunner : DeviceRunner
 
         _arenas?.Dispose();
         _inputs?.Dispose();
-        _arenas = _accelerator.Allocate1D<float>(Math.Max(1L, (long)observations * _program.ArenaLength));
-        _inputs = _accelerator.Allocate1D<float>(Math.Max(1L, (long)observations * _program.Definition.InputLength));
+        _arenas = null;
+        _inputs = null;
+        _capacity = 0;
+        long arenaFloats = Math.Max(1L, (long)observations * _program.ArenaLength);
+        long inputFloats = Math.Max(1L, (long)observations * _program.Definition.InputLength);
+        try
+        {
+            _arenas = _accelerator.Allocate1D<float>(arenaFloats);
+            _inputs = _accelerator.Allocate1D<float>(inputFloats);
+        }
+        catch (Exception exception) when (exception is AcceleratorException or OutOfMemoryException)
+        {
+            _arenas?.Dispose();
+            _arenas = null;
+            throw new InvalidOperationException(
+                $"Allocating {(arenaFloats + inputFloats) * sizeof(float) / (1024.0 * 1024.0):F1} MiB on {DeviceName} for a mini-batch of {observations} " +
+                $"observation(s) of {_program.Definition.ClassName} ({_program.ArenaLength} arena floats each) failed: {exception.Message} " +
+                "Lower ActivationOptions.MiniBatchSize.",
+                exception);
+        }
+
         _capacity = observations;
     }
 }

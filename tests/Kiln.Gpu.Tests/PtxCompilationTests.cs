@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace Kiln.Gpu.Tests;
@@ -15,7 +14,7 @@ public sealed class PtxCompilationTests
     {
         using var network = new ResNet18Features(TestOptions.Cpu);
 
-        IReadOnlyList<PtxResult> results = PtxCompilation.CompileAll(Program(network));
+        IReadOnlyList<PtxResult> results = PtxCompilation.CompileAll(GeneratedPrograms.Of(network));
 
         Assert.All(results, result => Assert.Null(result.Error));
         Assert.All(results, result => Assert.InRange(TargetCapability(result.Ptx!), 70, 90));
@@ -26,7 +25,7 @@ public sealed class PtxCompilationTests
     {
         using var network = new FashionAlexNet(TestOptions.Cpu);
 
-        IReadOnlyList<PtxResult> results = PtxCompilation.CompileAll(Program(network));
+        IReadOnlyList<PtxResult> results = PtxCompilation.CompileAll(GeneratedPrograms.Of(network));
         var products = results.Where(result => result.Kernel.EndsWith("_ImplicitGemm", StringComparison.Ordinal) || result.Kernel.EndsWith("_Gemm", StringComparison.Ordinal)).ToList();
 
         // Five convolutions and three dense layers, each a tiled product: tiles in shared memory, a barrier between loads.
@@ -40,7 +39,7 @@ public sealed class PtxCompilationTests
     {
         using var network = new FashionAlexNet(TestOptions.Cpu);
 
-        IReadOnlyList<PtxResult> results = PtxCompilation.CompileAll(Program(network));
+        IReadOnlyList<PtxResult> results = PtxCompilation.CompileAll(GeneratedPrograms.Of(network));
 
         // Softmax calls MathF.Exp and LRN MathF.Pow, which ILGPU's PTX backend compiles only with ILGPU.Algorithms.
         Assert.Null(Assert.Single(results, result => result.Kernel.EndsWith("_Softmax", StringComparison.Ordinal)).Error);
@@ -56,13 +55,5 @@ public sealed class PtxCompilationTests
         Match target = Regex.Match(ptx, @"^\.target sm_(\d+)", RegexOptions.Multiline);
         Assert.True(target.Success, "The PTX has no .target line.");
         return int.Parse(target.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Creates the generated GPU program of <paramref name="network"/>, a private nested class of the network.</summary>
-    private static GpuProgram Program(CompiledNetwork network)
-    {
-        Type programType = network.GetType().GetNestedType("GpuKernels", BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException($"{network.GetType().Name} has no generated GpuKernels class.");
-        return (GpuProgram)Activator.CreateInstance(programType, network)!;
     }
 }
