@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
@@ -19,6 +22,12 @@ internal static class PtxCompilation
     /// </summary>
     public static readonly CudaArchitecture Architecture = CudaArchitecture.SM_90;
 
+    /// <summary>
+    /// The most static shared memory one thread group may declare on CUDA devices, 48 KiB; more needs dynamic
+    /// shared memory, which the generated kernels do not use.
+    /// </summary>
+    public const int MaxStaticSharedBytes = 48 * 1024;
+
     /// <summary>The PTX version CUDA 12 drivers accept for that architecture.</summary>
     public static readonly CudaInstructionSet InstructionSet = CudaInstructionSet.ISA_80;
 
@@ -34,10 +43,10 @@ internal static class PtxCompilation
         // No NVVM: ILGPU writes the PTX itself, as the CUDA accelerator does by default.
         using var backend = new PTXBackend(context, Architecture, InstructionSet, nvvmAPI: null!);
         var results = new List<PtxResult>();
-        var seen = new HashSet<System.Reflection.MethodInfo>();
+        var seen = new HashSet<MethodInfo>();
         foreach (GpuLaunch launch in program.Steps.SelectMany(step => step))
         {
-            System.Reflection.MethodInfo method = launch.Kernel.Method;
+            MethodInfo method = launch.Kernel.Method;
             if (!seen.Add(method))
             {
                 continue;
@@ -46,11 +55,15 @@ internal static class PtxCompilation
             try
             {
                 var kernel = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), KernelSpecialization.Empty);
-                results.Add(new PtxResult(method.Name, kernel.PTXAssembly, Error: null));
+                int sharedBytes = StaticSharedBytes(kernel.PTXAssembly);
+                string? error = sharedBytes > MaxStaticSharedBytes
+                    ? $"it declares {sharedBytes} bytes of static shared memory, more than the {MaxStaticSharedBytes} a CUDA thread group may have"
+                    : null;
+                results.Add(new PtxResult(method.Name, kernel.PTXAssembly, sharedBytes, error));
             }
             catch (Exception exception) when (exception is InternalCompilerException or NotSupportedException or InvalidOperationException)
             {
-                results.Add(new PtxResult(method.Name, Ptx: null, Error: Innermost(exception).Message));
+                results.Add(new PtxResult(method.Name, Ptx: null, SharedBytes: 0, Error: Innermost(exception).Message));
             }
         }
 
@@ -70,6 +83,11 @@ internal static class PtxCompilation
         }
     }
 
+    /// <summary>Adds up the sizes of the <c>.shared</c> arrays a kernel's PTX declares, such as <c>.shared .align 4 .b8 tile[16384];</c>.</summary>
+    private static int StaticSharedBytes(string ptx) =>
+        Regex.Matches(ptx, @"^\s*\.shared\s.*\.b8\s+\w+\[(\d+)\];", RegexOptions.Multiline)
+            .Sum(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+
     private static Exception Innermost(Exception exception)
     {
         while (exception.InnerException is not null)
@@ -81,8 +99,9 @@ internal static class PtxCompilation
     }
 }
 
-/// <summary>One kernel's PTX, or why ILGPU's PTX backend rejected it.</summary>
+/// <summary>One kernel's PTX, or why ILGPU's PTX backend rejected it or a CUDA device would.</summary>
 /// <param name="Kernel">The kernel method's name.</param>
 /// <param name="Ptx">The PTX assembly; null when compilation failed.</param>
-/// <param name="Error">The innermost error ILGPU reported; null when compilation succeeded.</param>
-internal sealed record PtxResult(string Kernel, string? Ptx, string? Error);
+/// <param name="SharedBytes">The static shared memory the PTX declares per thread group.</param>
+/// <param name="Error">The innermost error ILGPU reported, or the device limit the kernel exceeds; null when it is fine.</param>
+internal sealed record PtxResult(string Kernel, string? Ptx, int SharedBytes, string? Error);

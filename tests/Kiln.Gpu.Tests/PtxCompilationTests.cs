@@ -28,10 +28,13 @@ public sealed class PtxCompilationTests
         IReadOnlyList<PtxResult> results = PtxCompilation.CompileAll(GeneratedPrograms.Of(network));
         var products = results.Where(result => result.Kernel.EndsWith("_ImplicitGemm", StringComparison.Ordinal) || result.Kernel.EndsWith("_Gemm", StringComparison.Ordinal)).ToList();
 
-        // Five convolutions and three dense layers, each a tiled product: tiles in shared memory, a barrier between loads.
+        // Five convolutions and three dense layers, each a tiled product: two 64×64 tiles in shared memory, a barrier between loads.
         Assert.Equal(8, products.Count);
-        Assert.All(products, result => Assert.Contains(".shared", result.Ptx!, StringComparison.Ordinal));
+        Assert.All(products, result => Assert.Equal(2 * 64 * 64 * sizeof(float), result.SharedBytes));
         Assert.All(products, result => Assert.Contains("bar.sync", result.Ptx!, StringComparison.Ordinal));
+
+        // The 8×8 accumulators of each thread stay in registers: nothing goes to local (off-chip) memory.
+        Assert.All(products, result => Assert.DoesNotContain(".local", result.Ptx!, StringComparison.Ordinal));
     }
 
     [Fact]
