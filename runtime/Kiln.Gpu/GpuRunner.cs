@@ -22,6 +22,8 @@ public sealed class GpuRunner : DeviceRunner
     private readonly Lock _lock = new();
     private MemoryBuffer1D<float, Stride1D.Dense>? _arenas;
     private MemoryBuffer1D<float, Stride1D.Dense>? _inputs;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _packed;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, LayerSlice>? _gather;
     private int _capacity;
     private bool _disposed;
 
@@ -152,14 +154,33 @@ public sealed class GpuRunner : DeviceRunner
             }
         }
 
-        _accelerator.Synchronize();
-
-        // Only the requested layer travels back, one observation's slice at a time.
-        for (int observation = 0; observation < observations; observation++)
+        // Only the requested layer travels back: packed on the device first when several observations have it, so
+        // that one copy brings all of them. CopyToCPU synchronizes the stream, so every kernel has finished by then.
+        if (observations == 1)
         {
-            arenas.SubView(((long)observation * arenaLength) + arenaOffset, length)
-                .CopyToCPU(_accelerator.DefaultStream, output.Slice(observation * length, length));
+            arenas.SubView(arenaOffset, length).CopyToCPU(_accelerator.DefaultStream, output);
         }
+        else
+        {
+            EnsurePackedCapacity((long)observations * length);
+            ArrayView<float> packed = _packed!.View.SubView(0, (long)observations * length);
+            int groups = (int)Math.Min(GpuProgram.GroupsFor(length), _maxGroups);
+            _gather ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, LayerSlice>(LayerGather.Kernel);
+            _gather(new KernelConfig(new Index3D(groups, observations, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, packed, new LayerSlice(arenaLength, arenaOffset, length));
+            packed.CopyToCPU(_accelerator.DefaultStream, output);
+        }
+    }
+
+    private void EnsurePackedCapacity(long floats)
+    {
+        if (_packed is not null && _packed.Length >= floats)
+        {
+            return;
+        }
+
+        _packed?.Dispose();
+        _packed = null;
+        _packed = _accelerator.Allocate1D<float>(floats);
     }
 
     /// <inheritdoc/>
@@ -175,6 +196,7 @@ public sealed class GpuRunner : DeviceRunner
             _disposed = true;
             _arenas?.Dispose();
             _inputs?.Dispose();
+            _packed?.Dispose();
             _weights.Dispose();
             _accelerator.Dispose();
             _context.Dispose();

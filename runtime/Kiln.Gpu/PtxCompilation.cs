@@ -23,7 +23,7 @@ internal static class PtxCompilation
     public static readonly CudaArchitecture Architecture = CudaArchitecture.SM_90;
 
     /// <summary>
-    /// The most static shared memory one thread group may declare on CUDA devices, 48 KiB; more needs dynamic
+    /// The maximum static shared memory of one thread group on CUDA devices, 48 KiB. More needs dynamic
     /// shared memory, which the generated kernels do not use.
     /// </summary>
     public const int MaxStaticSharedBytes = 48 * 1024;
@@ -32,7 +32,7 @@ internal static class PtxCompilation
     public static readonly CudaInstructionSet InstructionSet = CudaInstructionSet.ISA_80;
 
     /// <summary>
-    /// Compiles every kernel of <paramref name="program"/> and returns, per kernel method, its PTX or the reason ILGPU
+    /// Compiles every kernel of <paramref name="program"/>, and the runner's own, and returns, per kernel method, its PTX or the reason ILGPU
     /// rejected it. A kernel launched by several steps is compiled once.
     /// </summary>
     public static IReadOnlyList<PtxResult> CompileAll(GpuProgram program)
@@ -44,9 +44,12 @@ internal static class PtxCompilation
         using var backend = new PTXBackend(context, Architecture, InstructionSet, nvvmAPI: null!);
         var results = new List<PtxResult>();
         var seen = new HashSet<MethodInfo>();
-        foreach (GpuLaunch launch in program.Steps.SelectMany(step => step))
+
+        // The runner's own kernel, which packs the requested layer for the copy back, runs after every program.
+        IEnumerable<MethodInfo> methods = program.Steps.SelectMany(step => step).Select(launch => launch.Kernel.Method)
+            .Append(((Action<ArrayView<float>, ArrayView<float>, LayerSlice>)LayerGather.Kernel).Method);
+        foreach (MethodInfo method in methods)
         {
-            MethodInfo method = launch.Kernel.Method;
             if (!seen.Add(method))
             {
                 continue;
