@@ -130,8 +130,9 @@ public sealed class GpuRunner : DeviceRunner
 
             _accelerator.Synchronize();
 
-            // Only the requested layer travels back, one observation's slice at a time.
-            for (int observation = 0; observation < observations; observation++)
+            // Only the requested layer travels back, one observation's slice at a time. An empty layer may sit at
+            // the end of the arena, where ILGPU rejects even an empty view, so nothing is copied for it.
+            for (int observation = 0; observation < observations && length > 0; observation++)
             {
                 arenas.SubView(((long)observation * arenaLength) + arenaOffset, length)
                     .CopyToCPU(_accelerator.DefaultStream, output.Slice(observation * length, length));

@@ -50,8 +50,23 @@ internal sealed class DepthToSpaceOperator : Operator
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        int b = BlockSize(node, context.Shapes);
+        (int[] shape, int[] strides) = Copy(node, context.Shapes);
+        StridedCopyEmitter.Emit(node, context, shape, strides);
+    }
+
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int[] shape, int[] strides) = Copy(node, context.Shapes);
+        GpuStridedCopy.Emit(node, context, shape, strides);
+    }
+
+    /// <summary>The output walked as a rank-6 tensor, and the input strides of its axes.</summary>
+    private (int[] Shape, int[] Strides) Copy(Node node, ShapeContext context)
+    {
+        int[] input = context.Input(node, 0).Shape;
+        int b = BlockSize(node, context);
         int n = input[0], c = input[1], h = input[2], w = input[3];
         int channelStride = h * w;
         int batchStride = c * channelStride;
@@ -60,17 +75,16 @@ internal sealed class DepthToSpaceOperator : Operator
             // The output N×C'×(H·b)×(W·b) is walked as N×C'×H×b×W×b. Block row b1, column b2 of output channel c'
             // comes from input channel (b1·b + b2)·C' + c' in DCR mode and c'·b·b + b1·b + b2 in CRD mode.
             int depth = c / (b * b);
-            bool dcr = Mode(node, context.Shapes) == "DCR";
+            bool dcr = Mode(node, context) == "DCR";
             int depthStride = dcr ? channelStride : b * b * channelStride;
             int rowStride = dcr ? b * depth * channelStride : b * channelStride;
             int columnStride = dcr ? depth * channelStride : channelStride;
-            StridedCopyEmitter.Emit(node, context, new[] { n, depth, h, b, w, b }, new[] { batchStride, depthStride, w, rowStride, 1, columnStride });
-            return;
+            return (new[] { n, depth, h, b, w, b }, new[] { batchStride, depthStride, w, rowStride, 1, columnStride });
         }
 
         // The output N×(C·b·b)×(H/b)×(W/b) is walked as N×b×b×C×(H/b)×(W/b). Output channel (b1·b + b2)·C + c
         // at (y, x) takes input channel c at row y·b + b1, column x·b + b2.
-        StridedCopyEmitter.Emit(node, context, new[] { n, b, b, c, h / b, w / b }, new[] { batchStride, w, 1, channelStride, b * w, b });
+        return (new[] { n, b, b, c, h / b, w / b }, new[] { batchStride, w, 1, channelStride, b * w, b });
     }
 
     private static int BlockSize(Node node, ShapeContext context)

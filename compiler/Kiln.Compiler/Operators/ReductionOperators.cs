@@ -108,6 +108,21 @@ internal sealed class ReduceOperator : Operator
             $"{shapeField}, reducedAxes: 0x{mask:X}, {CpuEmitContext.Kernels}ReductionKind.{_kind});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        bool[]? reduced = ReducedAxes(node, context.Shapes, shape.Length);
+        if (reduced is null)
+        {
+            GpuStridedCopy.Emit(node, context, new[] { context.Shapes.Input(node, 0).ElementCount }, new[] { 1 });
+            return;
+        }
+
+        GpuReduction.Emit(node, context, shape, reduced, _kind);
+    }
+
     /// <summary>Returns which axes are reduced, or null when the node copies its input (no axes and noop_with_empty_axes = 1).</summary>
     private bool[]? ReducedAxes(Node node, ShapeContext context, int rank)
     {

@@ -30,12 +30,27 @@ internal sealed class SliceOperator : Operator
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        Window window = Compute(node, context.Shapes, input);
+        (int[] shape, int[] strides, int offset) = Copy(node, context.Shapes);
+        StridedCopyEmitter.Emit(node, context, shape, strides, offset);
+    }
+
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int[] shape, int[] strides, int offset) = Copy(node, context.Shapes);
+        GpuStridedCopy.Emit(node, context, shape, strides, offset);
+    }
+
+    /// <summary>The output shape, the input strides of its axes (negative for negative steps) and the first element read.</summary>
+    private static (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
+    {
+        int[] input = context.Input(node, 0).Shape;
+        Window window = Compute(node, context, input);
         int[] inputStrides = StridedCopyEmitter.RowMajorStrides(input);
         int[] strides = inputStrides.Select((stride, axis) => stride * window.Steps[axis]).ToArray();
         int offset = window.Shape.Contains(0) ? 0 : inputStrides.Select((stride, axis) => stride * window.Starts[axis]).Sum();
-        StridedCopyEmitter.Emit(node, context, window.Shape, strides, offset);
+        return (window.Shape, strides, offset);
     }
 
     /// <summary>Per input axis: the first index read, the step between indices and the number of indices.</summary>

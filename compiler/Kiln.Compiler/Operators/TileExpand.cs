@@ -26,12 +26,27 @@ internal sealed class TileOperator : Operator
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        int[] repeats = Repeats(node, context.Shapes, input.Length);
+        (int[] shape, int[] strides) = Copy(node, context.Shapes);
+        StridedCopyEmitter.Emit(node, context, shape, strides);
+    }
+
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int[] shape, int[] strides) = Copy(node, context.Shapes);
+        GpuStridedCopy.Emit(node, context, shape, strides);
+    }
+
+    /// <summary>The output walked as (repeat, index) pairs per input axis, and their input strides.</summary>
+    private static (int[] Shape, int[] Strides) Copy(Node node, ShapeContext context)
+    {
+        int[] input = context.Input(node, 0).Shape;
+        int[] repeats = Repeats(node, context, input.Length);
         int[] inputStrides = StridedCopyEmitter.RowMajorStrides(input);
         int[] shape = input.SelectMany((dim, axis) => new[] { repeats[axis], dim }).ToArray();
         int[] strides = inputStrides.SelectMany(stride => new[] { 0, stride }).ToArray();
-        StridedCopyEmitter.Emit(node, context, shape, strides);
+        return (shape, strides);
     }
 
     private static int[] Repeats(Node node, ShapeContext context, int rank)
@@ -77,5 +92,14 @@ internal sealed class ExpandOperator : Operator
         int[] input = context.Shapes.Input(node, 0).Shape;
         int[] output = context.Shapes.Tensor(node.Outputs[0]).Shape;
         StridedCopyEmitter.Emit(node, context, output, Broadcasting.Strides(input, output));
+    }
+
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] input = context.Shapes.Input(node, 0).Shape;
+        int[] output = context.Shapes.Tensor(node.Outputs[0]).Shape;
+        GpuStridedCopy.Emit(node, context, output, Broadcasting.Strides(input, output));
     }
 }

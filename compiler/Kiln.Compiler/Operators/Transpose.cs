@@ -23,10 +23,25 @@ internal sealed class TransposeOperator : Operator
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        int[] perm = Permutation(node, context.Shapes, input.Length);
+        (int[] shape, int[] strides) = Copy(node, context.Shapes);
+        StridedCopyEmitter.Emit(node, context, shape, strides);
+    }
+
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int[] shape, int[] strides) = Copy(node, context.Shapes);
+        GpuStridedCopy.Emit(node, context, shape, strides);
+    }
+
+    /// <summary>The output shape and, per output axis, the stride of the input axis it reads.</summary>
+    private static (int[] Shape, int[] Strides) Copy(Node node, ShapeContext context)
+    {
+        int[] input = context.Input(node, 0).Shape;
+        int[] perm = Permutation(node, context, input.Length);
         int[] inputStrides = StridedCopyEmitter.RowMajorStrides(input);
-        StridedCopyEmitter.Emit(node, context, perm.Select(axis => input[axis]).ToArray(), perm.Select(axis => inputStrides[axis]).ToArray());
+        return (perm.Select(axis => input[axis]).ToArray(), perm.Select(axis => inputStrides[axis]).ToArray());
     }
 
     private static int[] Permutation(Node node, ShapeContext context, int rank)
