@@ -7,7 +7,8 @@ namespace Kiln.Compiler.Tests;
 /// <summary>
 /// Runs the GPU kernels of the data-movement, Reduce, ArgMax and ArgMin operators on ILGPU's CPU accelerator and
 /// compares them with the CPU code of the same network. The shapes are larger than the ONNX node tests' (more outputs
-/// than one group of 256 threads) and every run has three observations.
+/// than one thread group) and every run has three observations. The Reduce models cover both kernel layouts: a thread
+/// per output, and a thread group per output when few outputs reduce many values each.
 /// </summary>
 public sealed class GpuDataMovementTests : IClassFixture<GpuDataMovementTests.CompiledModels>
 {
@@ -76,6 +77,9 @@ public sealed class GpuDataMovementTests : IClassFixture<GpuDataMovementTests.Co
     [InlineData("reduce_sum_square")]
     [InlineData("reduce_log_sum")]
     [InlineData("reduce_log_sum_exp")]
+    [InlineData("reduce_log_sum_exp_all")]
+    [InlineData("reduce_prod_group")]
+    [InlineData("reduce_min_group")]
     public void ReduceMatchesCpu(string model) => AssertGpuMatchesCpu(model, "y", Wave);
 
     [Theory]
@@ -190,6 +194,9 @@ public sealed class GpuDataMovementTests : IClassFixture<GpuDataMovementTests.Co
         ["reduce_sum_square"] = OneNode("ReduceSumSquare", [3, 20, 4, 10], opset: 13, attributes: [Ints("axes", 0, 1, 2)]),
         ["reduce_log_sum"] = OneNode("ReduceLogSum", [3, 20, 4, 10], opset: 13, attributes: [Ints("axes", 2)]),
         ["reduce_log_sum_exp"] = OneNode("ReduceLogSumExp", [3, 20, 4, 10], opset: 13, attributes: [Ints("axes", 1)]),
+        ["reduce_log_sum_exp_all"] = OneNode("ReduceLogSumExp", [3, 20, 4, 10], opset: 13, attributes: [Int("keepdims", 0)]),
+        ["reduce_prod_group"] = OneNode("ReduceProd", [3, 20, 4, 10], opset: 13, attributes: [Ints("axes", 1, 3)]),
+        ["reduce_min_group"] = OneNode("ReduceMin", [3, 20, 4, 10], opset: 13, attributes: [Ints("axes", 1, 2, 3)]),
         ["argmax_last_index"] = OneNode("ArgMax", [4, 50, 9], attributes: [Int("axis", 1), Int("keepdims", 0), Int("select_last_index", 1)]),
         ["argmax_keepdims"] = OneNode("ArgMax", [30, 4, 9], attributes: [Int("axis", -1)]),
         ["argmin_last_index"] = OneNode("ArgMin", [4, 50, 9], attributes: [Int("axis", 1), Int("select_last_index", 1)]),

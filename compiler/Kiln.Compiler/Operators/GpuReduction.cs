@@ -6,15 +6,27 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>
-/// The GPU kernel of the Reduce operators: one thread per output element, which walks the reduced axes with literal
-/// strides. Neighbouring threads compute neighbouring kept positions, so their reads are coalesced when the last kept
-/// axis is the input's last axis.
+/// The GPU kernels of the Reduce operators, which walk the reduced axes with literal strides. Many outputs get one
+/// thread each, and neighbouring threads compute neighbouring kept positions. Few outputs of many values each get one
+/// thread group each, whose threads share the values and combine their partial results in shared memory.
 /// </summary>
 /// <remarks>
 /// The sums accumulate in float, where the CPU kernel uses double, so long reductions differ from it by rounding.
 /// </remarks>
 internal static class GpuReduction
 {
+    /// <summary>
+    /// Outputs up to which each gets a thread group rather than a thread, when it reduces at least
+    /// <see cref="MinGroupValues"/> values. NOTE: an estimate: a GPU with about 100 multiprocessors runs this many
+    /// threads at once, so fewer outputs would leave it mostly idle with one thread each. Not measured.
+    /// </summary>
+    private const int MaxGroupOutputs = 16384;
+
+    /// <summary>The values an output must reduce for a thread group to share them: one per thread of a group of 64.</summary>
+    private const int MinGroupValues = 64;
+
+    private const string Group = "global::ILGPU.Group";
+
     /// <summary>Writes the kernel that reduces input 0 of <paramref name="shape"/> over the <paramref name="reduced"/> axes by <paramref name="kind"/>, a member of <c>Kiln.Cpu.ReductionKind</c>.</summary>
     public static void Emit(Node node, GpuEmitContext context, int[] shape, bool[] reduced, string kind)
     {
@@ -31,31 +43,128 @@ internal static class GpuReduction
             return;
         }
 
-        // NOTE: one thread reduces each output, so a reduction to a few outputs (all axes, say) runs on a few threads.
+        var reduction = new Reduction(
+            kind,
+            reducedCount,
+            $"int first = {GpuStridedCopy.Dot("i", keptDims, keptStrides, 0)};",
+            $"x[first + {GpuStridedCopy.Dot("r", reducedDims, reducedStrides, 0)}]");
+        if (keptCount <= MaxGroupOutputs && reducedCount >= MinGroupValues)
+        {
+            EmitGroupPerOutput(node, context, keptCount, reduction);
+            return;
+        }
+
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
         context.ElementwiseKernel(node, "Reduce" + kind, keptCount, views, () =>
         {
             SourceWriter writer = context.Writer;
-            writer.Line($"int first = {GpuStridedCopy.Dot("i", keptDims, keptStrides, 0)};");
-            string element = $"x[first + {GpuStridedCopy.Dot("r", reducedDims, reducedStrides, 0)}]";
+            writer.Line(reduction.First);
             string loop = $"for (int r = 0; r < {Literals.Int(reducedCount)}; r++)";
-            switch (kind)
+            if (kind == "LogSumExp")
             {
-                case "Max":
-                case "Min":
-                    WriteExtremum(writer, loop, element, kind == "Max");
+                WriteExtremum(writer, loop, reduction.Element, maximum: true);
+                using (writer.Open("if (float.IsInfinity(extremum) || float.IsNaN(extremum))"))
+                {
                     writer.Line("y[i] = extremum;");
-                    break;
+                }
 
-                case "LogSumExp":
-                    WriteLogSumExp(writer, loop, element);
-                    break;
+                using (writer.Open("else"))
+                {
+                    WriteExponentialSum(writer, loop, reduction.Element);
+                    writer.Line("y[i] = extremum + global::System.MathF.Log(result);");
+                }
 
-                default:
-                    WriteAccumulation(writer, loop, element, kind, reducedCount);
-                    break;
+                return;
             }
+
+            WritePartial(writer, loop, reduction);
+            writer.Line($"y[i] = {Finish(reduction)};");
         });
+    }
+
+    /// <summary>The reduction of one node: its kind, the values per output, and the C# statement and expression that locate them.</summary>
+    private sealed record Reduction(string Kind, int Count, string First, string Element)
+    {
+        public bool IsExtremum => Kind is "Max" or "Min";
+
+        /// <summary>The local that holds a thread's partial result.</summary>
+        public string Partial => IsExtremum ? "extremum" : "result";
+    }
+
+    /// <summary>
+    /// Writes the kernel that gives each output a thread group: each thread reduces every group-size-th value into its
+    /// partial result, and a tree in shared memory combines the partial results. Every thread of a group runs the same
+    /// iterations, so all of them reach each barrier.
+    /// </summary>
+    private static void EmitGroupPerOutput(Node node, GpuEmitContext context, int keptCount, Reduction reduction)
+    {
+        SourceWriter writer = context.Writer;
+        string groupSize = $"{GpuEmitContext.Runtime}GpuProgram.GroupSize";
+        using (context.Kernel(node, "Reduce" + reduction.Kind, Literals.Int(keptCount)))
+        {
+            writer.Line($"{GpuEmitContext.View} x = {context.ReadInput(node, 0)};");
+            writer.Line($"{GpuEmitContext.View} y = {context.WriteOutput(node, 0)};");
+            writer.Line($"{GpuEmitContext.View} shared = global::ILGPU.SharedMemory.Allocate<float>({groupSize});");
+            writer.Line($"int thread = {Group}.IdxX;");
+            using (writer.Open($"for (int i = global::ILGPU.Grid.IdxX; i < {Literals.Int(keptCount)}; i += global::ILGPU.Grid.DimX)"))
+            {
+                writer.Line(reduction.First);
+                string loop = $"for (int r = thread; r < {Literals.Int(reduction.Count)}; r += {groupSize})";
+                if (reduction.Kind == "LogSumExp")
+                {
+                    // The maximum first, shared with every thread, then the sum of exponentials below it.
+                    WriteExtremum(writer, loop, reduction.Element, maximum: true);
+                    WriteTree(writer, groupSize, "extremum", "Max");
+                    writer.Line("float maximum = shared[0];");
+                    writer.Line($"{Group}.Barrier();");
+                    WriteExponentialSum(writer, loop, reduction.Element, "maximum");
+                    WriteTree(writer, groupSize, "result", "Sum");
+                    using (writer.Open("if (thread == 0)"))
+                    {
+                        // All values −∞ (or none) give −∞, and any +∞ gives +∞. Subtracting an infinite maximum would give NaN instead.
+                        writer.Line("y[i] = float.IsInfinity(maximum) || float.IsNaN(maximum) ? maximum : maximum + global::System.MathF.Log(shared[0]);");
+                    }
+                }
+                else
+                {
+                    WritePartial(writer, loop, reduction);
+                    WriteTree(writer, groupSize, reduction.Partial, reduction.Kind);
+                    using (writer.Open("if (thread == 0)"))
+                    {
+                        writer.Line($"y[i] = {Finish(reduction, "shared[0]")};");
+                    }
+                }
+
+                // The next output reuses the shared memory.
+                writer.Line($"{Group}.Barrier();");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the tree that combines each thread's <paramref name="partial"/> into <c>shared[0]</c>, halving the active
+    /// threads each round; this needs a group size that is a power of two.
+    /// </summary>
+    private static void WriteTree(SourceWriter writer, string groupSize, string partial, string kind)
+    {
+        writer.Line($"shared[thread] = {partial};");
+        writer.Line($"{Group}.Barrier();");
+        using (writer.Open($"for (int width = {groupSize} / 2; width > 0; width /= 2)"))
+        {
+            using (writer.Open("if (thread < width)"))
+            {
+                writer.Line("float other = shared[thread + width];");
+                writer.Line(kind switch
+                {
+                    "Max" => "shared[thread] = other > shared[thread] || float.IsNaN(other) ? other : shared[thread];",
+                    "Min" => "shared[thread] = other < shared[thread] || float.IsNaN(other) ? other : shared[thread];",
+                    "Product" => "shared[thread] *= other;",
+                    _ => "shared[thread] += other;",
+                });
+            }
+
+            writer.Line($"{Group}.Barrier();");
+        }
     }
 
     /// <summary>
@@ -100,38 +209,30 @@ internal static class GpuReduction
         }
     }
 
-    /// <summary>Writes log(Σ exp(x)) as max + log(Σ exp(x − max)), so that exp cannot overflow.</summary>
-    private static void WriteLogSumExp(SourceWriter writer, string loop, string element)
+    /// <summary>Writes the loop that sums exp(x − <paramref name="maximum"/>) into <c>result</c>, the second pass of log(Σ exp(x)), which cannot overflow.</summary>
+    private static void WriteExponentialSum(SourceWriter writer, string loop, string element, string maximum = "extremum")
     {
-        WriteExtremum(writer, loop, element, maximum: true);
-
-        // All values −∞ (or none) give −∞, and any +∞ gives +∞. Subtracting an infinite maximum would give NaN instead.
-        using (writer.Open("if (float.IsInfinity(extremum) || float.IsNaN(extremum))"))
+        writer.Line("float result = 0f;");
+        using (writer.Open(loop))
         {
-            writer.Line("y[i] = extremum;");
-        }
-
-        using (writer.Open("else"))
-        {
-            writer.Line("float sum = 0f;");
-            using (writer.Open(loop))
-            {
-                writer.Line($"sum += global::System.MathF.Exp({element} - extremum);");
-            }
-
-            writer.Line("y[i] = extremum + global::System.MathF.Log(sum);");
+            writer.Line($"result += global::System.MathF.Exp({element} - {maximum});");
         }
     }
 
-    /// <summary>Writes the kinds that sum or multiply a function of each value: Sum, Mean, Product, L1, L2, SumSquare and LogSum.</summary>
-    private static void WriteAccumulation(SourceWriter writer, string loop, string element, string kind, int reducedCount)
+    /// <summary>Writes the loop that leaves a thread's partial result in <see cref="Reduction.Partial"/>.</summary>
+    private static void WritePartial(SourceWriter writer, string loop, Reduction reduction)
     {
-        bool product = kind == "Product";
-        writer.Line(product ? "float result = 1f;" : "float result = 0f;");
+        if (reduction.IsExtremum)
+        {
+            WriteExtremum(writer, loop, reduction.Element, reduction.Kind == "Max");
+            return;
+        }
+
+        writer.Line(reduction.Kind == "Product" ? "float result = 1f;" : "float result = 0f;");
         using (writer.Open(loop))
         {
-            writer.Line($"float value = {element};");
-            writer.Line(kind switch
+            writer.Line($"float value = {reduction.Element};");
+            writer.Line(reduction.Kind switch
             {
                 "Product" => "result *= value;",
                 "L1" => "result += global::System.MathF.Abs(value);",
@@ -139,14 +240,19 @@ internal static class GpuReduction
                 _ => "result += value;",
             });
         }
+    }
 
-        writer.Line(kind switch
+    /// <summary>The C# expression for the output from the combined partial results <paramref name="combined"/>.</summary>
+    private static string Finish(Reduction reduction, string? combined = null)
+    {
+        combined ??= reduction.Partial;
+        return reduction.Kind switch
         {
             // An empty mean is 0 / 0, NaN, as in the CPU kernel.
-            "Mean" => $"y[i] = result / {Literals.Int(reducedCount)}f;",
-            "L2" => "y[i] = global::System.MathF.Sqrt(result);",
-            "LogSum" => "y[i] = global::System.MathF.Log(result);",
-            _ => "y[i] = result;",
-        });
+            "Mean" => $"{combined} / {Literals.Int(reduction.Count)}f",
+            "L2" => $"global::System.MathF.Sqrt({combined})",
+            "LogSum" => $"global::System.MathF.Log({combined})",
+            _ => combined,
+        };
     }
 }
