@@ -1,5 +1,6 @@
 using System.Reflection;
 using Kiln.Compiler.Read.Onnx;
+using Microsoft.CodeAnalysis;
 using static Kiln.Compiler.Tests.TestModels;
 
 namespace Kiln.Compiler.Tests;
@@ -114,9 +115,24 @@ public sealed class GpuDataMovementTests : IClassFixture<GpuDataMovementTests.Co
 
         float[] actual = gpu.Activations([data, indices], "y").ToArray();
 
-        // Row r of the 40×12 output reads data row r; its last column reads index 40, past the axis of 33.
+        // Row r of the 40×12 output reads data row r. Its last column reads index 40, past the axis of 33.
         Assert.Equal(data[(5 * 33) + 10], actual[(5 * 12) + 10]);
         Assert.True(float.IsNaN(actual[(5 * 12) + 11]), $"Expected NaN for index 40, got {actual[(5 * 12) + 11]}.");
+    }
+
+    [Fact]
+    public void LongConstantGatherReportsKln0021()
+    {
+        // 65 build-time indices that are no arithmetic progression: one more than a kernel writes into its code.
+        long[] indices = Enumerable.Range(0, 65).Select(i => (long)(i * i % 65)).ToArray();
+        using var files = new TestModels();
+        string path = files.Write("gather_long.onnx", OneNode("Gather", [100, 3], inputs: [Int64s("indices", [65], indices)]));
+
+        GeneratorRun run = GeneratorHarness.Run(GpuHarness.CreateGpuCompilation(CompiledModelSet.Declare(["gather_long"])), path);
+
+        Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
+        Assert.Equal("KLN0021", diagnostic.Id);
+        Assert.Contains("its 65 build-time indices are not an arithmetic progression", diagnostic.GetMessage());
     }
 
     /// <summary>A smooth input of both signs.</summary>

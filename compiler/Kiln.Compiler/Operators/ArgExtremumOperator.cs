@@ -57,7 +57,7 @@ internal sealed class ArgExtremumOperator : Operator
 
     public override bool HasGpuKernels => true;
 
-    /// <summary>One thread per output element, which scans the axis; neighbouring threads read neighbouring inner positions.</summary>
+    /// <summary>One thread per output element, which scans the axis, and neighbouring threads read neighbouring inner positions.</summary>
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
         int[] shape = context.Shapes.Input(node, 0).Shape;

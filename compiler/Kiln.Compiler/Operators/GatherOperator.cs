@@ -57,7 +57,7 @@ internal sealed class GatherOperator : Operator
 
     /// <summary>
     /// One thread per output element, which reads its index and copies one data element. Indices known at build time
-    /// are written into the kernel; run-time indices are read from the index tensor.
+    /// are written into the kernel, and run-time indices are read from the index tensor.
     /// </summary>
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
@@ -87,13 +87,18 @@ internal sealed class GatherOperator : Operator
         string j = GpuStridedCopy.Coordinate("i", new[] { outer, indices.ElementCount, inner }, 1);
         string o = GpuStridedCopy.Coordinate("i", new[] { outer, indices.ElementCount, inner }, 0);
         string r = GpuStridedCopy.Coordinate("i", new[] { outer, indices.ElementCount, inner }, 2);
-        string? constantIndex = constant is null ? null : ConstantIndex(node, context, constant, length, j);
+        string? constantIndex = constant is null ? null : ConstantIndex(node, context, constant, length, "position");
         SourceWriter writer = context.Writer;
         context.ElementwiseKernel(node, "Gather", count, views, () =>
         {
             string source = $"((({o}) * {Literals.Int(length)}) + index) * {Literals.Int(inner)} + ({r})";
             if (constantIndex is not null)
             {
+                if (constantIndex.Contains("position"))
+                {
+                    writer.Line($"int position = {j};");
+                }
+
                 writer.Line($"int index = {constantIndex};");
                 writer.Line($"y[i] = data[{source}];");
                 return;
@@ -124,7 +129,7 @@ internal sealed class GatherOperator : Operator
         long step = normalized[1] - normalized[0];
         if (normalized.Zip(normalized.Skip(1), (a, b) => b - a).All(difference => difference == step))
         {
-            return $"{Literals.Int(normalized[0])} + (({position}) * {Literals.Int(step)})";
+            return $"{Literals.Int(normalized[0])} + ({position} * {Literals.Int(step)})";
         }
 
         if (normalized.Length > MaxLookup)
@@ -137,7 +142,7 @@ internal sealed class GatherOperator : Operator
         var chain = new System.Text.StringBuilder();
         for (int k = 0; k < normalized.Length - 1; k++)
         {
-            chain.Append($"({position}) == {Literals.Int(k)} ? {Literals.Int(normalized[k])} : ");
+            chain.Append($"{position} == {Literals.Int(k)} ? {Literals.Int(normalized[k])} : ");
         }
 
         return chain.Append(Literals.Int(normalized[normalized.Length - 1])).ToString();

@@ -17,8 +17,9 @@ internal static class GpuReduction
 {
     /// <summary>
     /// Outputs up to which each gets a thread group rather than a thread, when it reduces at least
-    /// <see cref="MinGroupValues"/> values. NOTE: an estimate: a GPU with about 100 multiprocessors runs this many
-    /// threads at once, so fewer outputs would leave it mostly idle with one thread each. Not measured.
+    /// <see cref="MinGroupValues"/> values. One thread per output would then use a small part of a large GPU, which
+    /// keeps over 100,000 threads resident (an H200 has 132 multiprocessors of 2,048 threads).
+    /// NOTE: the threshold is an estimate, not measured.
     /// </summary>
     private const int MaxGroupOutputs = 16384;
 
@@ -87,7 +88,7 @@ internal static class GpuReduction
     {
         public bool IsExtremum => Kind is "Max" or "Min";
 
-        /// <summary>The local that holds a thread's partial result.</summary>
+        /// <summary>The name of the local with a thread's partial result.</summary>
         public string Partial => IsExtremum ? "extremum" : "result";
     }
 
@@ -117,8 +118,10 @@ internal static class GpuReduction
                     WriteTree(writer, groupSize, "extremum", "Max");
                     writer.Line("float maximum = shared[0];");
                     writer.Line($"{Group}.Barrier();");
+                    writer.Line();
                     WriteExponentialSum(writer, loop, reduction.Element, "maximum");
                     WriteTree(writer, groupSize, "result", "Sum");
+                    writer.Line();
                     using (writer.Open("if (thread == 0)"))
                     {
                         // All values −∞ (or none) give −∞, and any +∞ gives +∞. Subtracting an infinite maximum would give NaN instead.
@@ -129,11 +132,13 @@ internal static class GpuReduction
                 {
                     WritePartial(writer, loop, reduction);
                     WriteTree(writer, groupSize, reduction.Partial, reduction.Kind);
+                    writer.Line();
                     using (writer.Open("if (thread == 0)"))
                     {
                         writer.Line($"y[i] = {Finish(reduction, "shared[0]")};");
                     }
                 }
+
 
                 // The next output reuses the shared memory.
                 writer.Line($"{Group}.Barrier();");
@@ -143,10 +148,11 @@ internal static class GpuReduction
 
     /// <summary>
     /// Writes the tree that combines each thread's <paramref name="partial"/> into <c>shared[0]</c>, halving the active
-    /// threads each round; this needs a group size that is a power of two.
+    /// threads each round. This needs a group size that is a power of two.
     /// </summary>
     private static void WriteTree(SourceWriter writer, string groupSize, string partial, string kind)
     {
+        writer.Line();
         writer.Line($"shared[thread] = {partial};");
         writer.Line($"{Group}.Barrier();");
         using (writer.Open($"for (int width = {groupSize} / 2; width > 0; width /= 2)"))

@@ -18,7 +18,7 @@ internal sealed record ResizeSettings(
 /// <summary>
 /// The GPU kernel of Resize and Upsample: one thread per output element. For each resized axis it maps the output
 /// coordinate to an input coordinate as the CPU kernel does (in double, so that nearest rounding picks the same
-/// element), then sums the input taps around it, weighted per axis: 1 tap for nearest, 2 for linear, 4 for cubic.
+/// element), then sums the input taps around it. Each axis has its own weights: 1 tap for nearest, 2 for linear, 4 for cubic.
 /// </summary>
 internal static class GpuResize
 {
@@ -148,7 +148,7 @@ internal static class GpuResize
 
     /// <summary>
     /// Writes the four taps first − 1 … first + 2 around the coordinate. At an integer coordinate the fraction is taken
-    /// as 1 rather than 0, as the ONNX reference does; the weights then select the coordinate itself.
+    /// as 1 rather than 0, as the ONNX reference does, so the weights then select the coordinate itself.
     /// </summary>
     private static void WriteCubic(SourceWriter writer, int axis, int length, ResizeSettings settings)
     {
@@ -163,9 +163,10 @@ internal static class GpuResize
         string[] distances = { $"t{axis} + 1", $"t{axis}", $"1 - t{axis}", $"2 - t{axis}" };
         for (int tap = 0; tap < 4; tap++)
         {
+            writer.Line();
             writer.Line($"double d{axis}_{tap} = {distances[tap]};");
             writer.Line($"double cubic{axis}_{tap} = {CubicWeight($"d{axis}_{tap}", settings.CubicCoefficient)};");
-            writer.Line($"int p{axis}_{tap} = first{axis} + {Literals.Int(tap - 1)};");
+            writer.Line(tap == 1 ? $"int p{axis}_{tap} = first{axis};" : $"int p{axis}_{tap} = first{axis} {(tap == 0 ? "-" : "+")} {Literals.Int(Math.Abs(tap - 1))};");
             if (settings.ExcludeOutside)
             {
                 // Taps outside the input get weight 0, and the others are scaled below to sum to 1.
@@ -175,6 +176,7 @@ internal static class GpuResize
             WriteClamp(writer, $"p{axis}_{tap}", length);
         }
 
+        writer.Line();
         string sum = string.Join(" + ", Enumerable.Range(0, 4).Select(tap => $"cubic{axis}_{tap}"));
         if (settings.ExcludeOutside)
         {

@@ -82,7 +82,7 @@ internal sealed class PadOperator : Operator
         bool emptyInput = input.Contains(0);
         if (emptyInput && mode != "Constant")
         {
-            throw context.Unsupported(node, $"{mode.ToLowerInvariant()} padding reads input elements, but the input {string.Join("×", input)} is empty; only constant padding accepts an empty input");
+            throw context.Unsupported(node, $"{mode.ToLowerInvariant()} padding reads input elements, but the input {string.Join("×", input)} is empty. Only constant padding accepts an empty input");
         }
 
         var views = new List<(string, string)> { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
@@ -120,7 +120,8 @@ internal sealed class PadOperator : Operator
             bool underflows = begin > 0;
             bool overflows = output[axis] - begin > length;
             string source = $"s{axis}";
-            writer.Line(begin == 0 ? $"int {source} = {coordinate};" : $"int {source} = ({coordinate}) - ({Literals.Int(begin)});");
+            string shift = begin > 0 ? $" - {Literals.Int(begin)}" : $" + {Literals.Int(-begin)}";
+            writer.Line(begin == 0 ? $"int {source} = {coordinate};" : $"int {source} = ({coordinate}){shift};");
             if (mode == "Edge" && (underflows || overflows))
             {
                 writer.Line($"{source} = {source} < 0 ? 0 : {source} > {Literals.Int(length - 1)} ? {Literals.Int(length - 1)} : {source};");
