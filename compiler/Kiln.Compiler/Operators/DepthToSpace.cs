@@ -6,7 +6,7 @@ namespace Kiln.Compiler.Operators;
 /// DepthToSpace (opsets 1–17, with the mode attribute from opset 11 and DCR before) and SpaceToDepth (opsets 1–17) on
 /// N×C×H×W inputs. Both are a reshape to rank 6, a transpose and a reshape back, which one strided copy does.
 /// </summary>
-internal sealed class DepthToSpaceOperator : Operator
+internal sealed class DepthToSpaceOperator : StridedCopyOperator
 {
     public DepthToSpaceOperator(string opType)
         : base(opType, 1, 17)
@@ -48,22 +48,8 @@ internal sealed class DepthToSpaceOperator : Operator
     public override string DescribeAttributes(Node node, ShapeContext context) =>
         IsDepthToSpace ? $"blocksize {BlockSize(node, context)}, mode {Mode(node, context)}" : $"blocksize {BlockSize(node, context)}";
 
-    public override void EmitCpu(Node node, CpuEmitContext context)
-    {
-        (int[] shape, int[] strides) = Copy(node, context.Shapes);
-        StridedCopyEmitter.Emit(node, context, shape, strides);
-    }
-
-    public override bool HasGpuKernels => true;
-
-    public override void EmitGpu(Node node, GpuEmitContext context)
-    {
-        (int[] shape, int[] strides) = Copy(node, context.Shapes);
-        GpuStridedCopy.Emit(node, context, shape, strides);
-    }
-
     /// <summary>The output walked as a rank-6 tensor, and the input strides of its axes.</summary>
-    private (int[] Shape, int[] Strides) Copy(Node node, ShapeContext context)
+    protected override (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
     {
         int[] input = context.Input(node, 0).Shape;
         int b = BlockSize(node, context);
@@ -79,12 +65,12 @@ internal sealed class DepthToSpaceOperator : Operator
             int depthStride = dcr ? channelStride : b * b * channelStride;
             int rowStride = dcr ? b * depth * channelStride : b * channelStride;
             int columnStride = dcr ? depth * channelStride : channelStride;
-            return (new[] { n, depth, h, b, w, b }, new[] { batchStride, depthStride, w, rowStride, 1, columnStride });
+            return (new[] { n, depth, h, b, w, b }, new[] { batchStride, depthStride, w, rowStride, 1, columnStride }, 0);
         }
 
         // The output N×(C·b·b)×(H/b)×(W/b) is walked as N×b×b×C×(H/b)×(W/b). Output channel (b1·b + b2)·C + c
         // at (y, x) takes input channel c at row y·b + b1, column x·b + b2.
-        return (new[] { n, b, b, c, h / b, w / b }, new[] { batchStride, w, 1, channelStride, b * w, b });
+        return (new[] { n, b, b, c, h / b, w / b }, new[] { batchStride, w, 1, channelStride, b * w, b }, 0);
     }
 
     private static int BlockSize(Node node, ShapeContext context)

@@ -31,7 +31,7 @@ internal static class GpuReduction
     /// <summary>Writes the kernel that reduces input 0 of <paramref name="shape"/> over the <paramref name="reduced"/> axes by <paramref name="kind"/>, a member of <c>Kiln.Cpu.ReductionKind</c>.</summary>
     public static void Emit(Node node, GpuEmitContext context, int[] shape, bool[] reduced, string kind)
     {
-        (int[] dims, bool[] kinds) = Merge(shape, reduced);
+        (int[] dims, bool[] kinds) = AxisMask.Merge(shape, reduced);
         int[] strides = StridedCopyEmitter.RowMajorStrides(dims);
         int[] keptDims = dims.Where((_, axis) => !kinds[axis]).ToArray();
         int[] keptStrides = strides.Where((_, axis) => !kinds[axis]).ToArray();
@@ -171,34 +171,6 @@ internal static class GpuReduction
 
             writer.Line($"{Group}.Barrier();");
         }
-    }
-
-    /// <summary>
-    /// Drops axes of length 1 and merges neighbouring axes that are both reduced or both kept, which describes the
-    /// same reduction with fewer divisions.
-    /// </summary>
-    private static (int[] Dims, bool[] Kinds) Merge(int[] shape, bool[] reduced)
-    {
-        var dims = new List<int>();
-        var kinds = new List<bool>();
-        for (int axis = 0; axis < shape.Length; axis++)
-        {
-            if (shape[axis] == 1)
-            {
-                continue;
-            }
-
-            if (kinds.Count > 0 && kinds[kinds.Count - 1] == reduced[axis])
-            {
-                dims[dims.Count - 1] *= shape[axis];
-                continue;
-            }
-
-            dims.Add(shape[axis]);
-            kinds.Add(reduced[axis]);
-        }
-
-        return (dims.ToArray(), kinds.ToArray());
     }
 
     /// <summary>Writes the loop that leaves the maximum or minimum in <c>extremum</c>: ±∞ when nothing is reduced, NaN when any value is NaN.</summary>

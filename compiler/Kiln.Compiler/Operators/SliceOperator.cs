@@ -9,7 +9,7 @@ namespace Kiln.Compiler.Operators;
 /// optional axes and steps. Negative starts and ends count from the end of the axis, and out-of-range values are
 /// clamped as the ONNX specification requires, so a slice can be empty.
 /// </summary>
-internal sealed class SliceOperator : Operator
+internal sealed class SliceOperator : StridedCopyOperator
 {
     public SliceOperator()
         : base("Slice", 1, 17)
@@ -28,22 +28,8 @@ internal sealed class SliceOperator : Operator
         return $"starts {StridedCopyEmitter.Join(window.Starts)}, steps {StridedCopyEmitter.Join(window.Steps)}";
     }
 
-    public override void EmitCpu(Node node, CpuEmitContext context)
-    {
-        (int[] shape, int[] strides, int offset) = Copy(node, context.Shapes);
-        StridedCopyEmitter.Emit(node, context, shape, strides, offset);
-    }
-
-    public override bool HasGpuKernels => true;
-
-    public override void EmitGpu(Node node, GpuEmitContext context)
-    {
-        (int[] shape, int[] strides, int offset) = Copy(node, context.Shapes);
-        GpuStridedCopy.Emit(node, context, shape, strides, offset);
-    }
-
     /// <summary>The output shape, the input strides of its axes (negative for negative steps) and the first element read.</summary>
-    private static (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
+    protected override (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
     {
         int[] input = context.Input(node, 0).Shape;
         Window window = Compute(node, context, input);
