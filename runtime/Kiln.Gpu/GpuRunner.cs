@@ -154,6 +154,13 @@ public sealed class GpuRunner : DeviceRunner
             }
         }
 
+        // An empty layer may sit at the end of the arena, where ILGPU rejects even an empty view, so nothing is copied.
+        if (length == 0)
+        {
+            _accelerator.Synchronize();
+            return;
+        }
+
         // Only the requested layer travels back: packed on the device first when several observations have it, so
         // that one copy brings all of them. CopyToCPU synchronizes the stream, so every kernel has finished by then.
         if (observations == 1)

@@ -55,6 +55,46 @@ internal sealed class ArgExtremumOperator : Operator
             $"outer: {outer}, length: {shape[axis]}, inner: {inner}, selectLastIndex: {last});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One thread per output element, which scans the axis, and neighbouring threads read neighbouring inner positions.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int axis = Axis(node, context.Shapes, shape.Length);
+        (int outer, int inner) = StridedCopyEmitter.AroundAxis(shape, axis);
+        int length = shape[axis];
+        if (outer * inner == 0)
+        {
+            return;
+        }
+
+        string compare = OpType == "ArgMax" ? ">" : "<";
+        string tie = SelectLastIndex(node, context.Shapes) != 0 ? " || value == bestValue" : string.Empty;
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, OpType, outer * inner, views, () =>
+        {
+            Emit.SourceWriter writer = context.Writer;
+            string first = inner == 1 ? $"i * {length}" : $"(i / {inner} * {length * inner}) + (i % {inner})";
+            writer.Line($"int first = {first};");
+            writer.Line("int best = 0;");
+            writer.Line("float bestValue = x[first];");
+
+            // A NaN is an extremum that nothing replaces, as in NumPy and ONNX Runtime.
+            using (writer.Open($"for (int k = 1; k < {length} && !float.IsNaN(bestValue); k++)"))
+            {
+                writer.Line($"float value = x[first + (k * {inner})];");
+                using (writer.Open($"if (float.IsNaN(value) || value {compare} bestValue{tie})"))
+                {
+                    writer.Line("best = k;");
+                    writer.Line("bestValue = value;");
+                }
+            }
+
+            writer.Line("y[i] = best;");
+        });
+    }
+
     private static int Axis(Node node, ShapeContext context, int rank)
     {
         if (rank == 0)

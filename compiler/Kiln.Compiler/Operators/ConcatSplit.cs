@@ -50,6 +50,30 @@ internal sealed class ConcatOperator : Operator
         }
     }
 
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One kernel per input, each thread copying one element into its place in the output's blocks.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] output = context.Shapes.Tensor(node.Outputs[0]).Shape;
+        int axis = NormalizeAxis(node, context.Shapes, output.Length);
+        (int outer, int inner) = StridedCopyEmitter.AroundAxis(output, axis);
+        int outputBlock = output[axis] * inner;
+        int offset = 0;
+        for (int i = 0; i < node.Inputs.Count; i++)
+        {
+            int block = context.Shapes.Input(node, i).Shape[axis] * inner;
+            if (outer * block > 0)
+            {
+                string target = GpuBlockCopy.Index("i", block, outputBlock, offset);
+                var views = new[] { ("x", context.ReadInput(node, i)), ("y", context.WriteOutput(node, 0)) };
+                context.ElementwiseKernel(node, $"CopyInput{i}", outer * block, views, () => context.Writer.Line($"y[{target}] = x[i];"));
+            }
+
+            offset += block;
+        }
+    }
+
     internal static int NormalizeAxis(Node node, ShapeContext context, int rank)
     {
         if (!node.Has("axis"))
@@ -107,6 +131,30 @@ internal sealed class SplitOperator : Operator
             {
                 context.Writer.Line($"{CpuEmitContext.Kernels}DataMovement.CopyBlocks({context.ReadInput(node, 0, offset)}, {context.WriteOutput(node, i)}, " +
                     $"count: {outer}, blockLength: {block}, sourceStride: {inputBlock}, destinationStride: {block});");
+            }
+
+            offset += block;
+        }
+    }
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One kernel per output, each thread copying one element out of its place in the input's blocks.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] input = context.Shapes.Input(node, 0).Shape;
+        (int axis, int[] sizes) = Compute(node, context.Shapes, input);
+        (int outer, int inner) = StridedCopyEmitter.AroundAxis(input, axis);
+        int inputBlock = input[axis] * inner;
+        int offset = 0;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            int block = sizes[i] * inner;
+            if (node.Outputs[i].Length > 0 && outer * block > 0)
+            {
+                string source = GpuBlockCopy.Index("i", block, inputBlock, offset);
+                var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, i)) };
+                context.ElementwiseKernel(node, $"CopyOutput{i}", outer * block, views, () => context.Writer.Line($"y[i] = x[{source}];"));
             }
 
             offset += block;

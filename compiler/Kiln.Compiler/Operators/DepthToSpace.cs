@@ -6,7 +6,7 @@ namespace Kiln.Compiler.Operators;
 /// DepthToSpace (opsets 1–17, with the mode attribute from opset 11 and DCR before) and SpaceToDepth (opsets 1–17) on
 /// N×C×H×W inputs. Both are a reshape to rank 6, a transpose and a reshape back, which one strided copy does.
 /// </summary>
-internal sealed class DepthToSpaceOperator : Operator
+internal sealed class DepthToSpaceOperator : StridedCopyOperator
 {
     public DepthToSpaceOperator(string opType)
         : base(opType, 1, 17)
@@ -48,10 +48,11 @@ internal sealed class DepthToSpaceOperator : Operator
     public override string DescribeAttributes(Node node, ShapeContext context) =>
         IsDepthToSpace ? $"blocksize {BlockSize(node, context)}, mode {Mode(node, context)}" : $"blocksize {BlockSize(node, context)}";
 
-    public override void EmitCpu(Node node, CpuEmitContext context)
+    /// <summary>The output walked as a rank-6 tensor, and the input strides of its axes.</summary>
+    protected override (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        int b = BlockSize(node, context.Shapes);
+        int[] input = context.Input(node, 0).Shape;
+        int b = BlockSize(node, context);
         int n = input[0], c = input[1], h = input[2], w = input[3];
         int channelStride = h * w;
         int batchStride = c * channelStride;
@@ -60,17 +61,16 @@ internal sealed class DepthToSpaceOperator : Operator
             // The output N×C'×(H·b)×(W·b) is walked as N×C'×H×b×W×b. Block row b1, column b2 of output channel c'
             // comes from input channel (b1·b + b2)·C' + c' in DCR mode and c'·b·b + b1·b + b2 in CRD mode.
             int depth = c / (b * b);
-            bool dcr = Mode(node, context.Shapes) == "DCR";
+            bool dcr = Mode(node, context) == "DCR";
             int depthStride = dcr ? channelStride : b * b * channelStride;
             int rowStride = dcr ? b * depth * channelStride : b * channelStride;
             int columnStride = dcr ? depth * channelStride : channelStride;
-            StridedCopyEmitter.Emit(node, context, new[] { n, depth, h, b, w, b }, new[] { batchStride, depthStride, w, rowStride, 1, columnStride });
-            return;
+            return (new[] { n, depth, h, b, w, b }, new[] { batchStride, depthStride, w, rowStride, 1, columnStride }, 0);
         }
 
         // The output N×(C·b·b)×(H/b)×(W/b) is walked as N×b×b×C×(H/b)×(W/b). Output channel (b1·b + b2)·C + c
         // at (y, x) takes input channel c at row y·b + b1, column x·b + b2.
-        StridedCopyEmitter.Emit(node, context, new[] { n, b, b, c, h / b, w / b }, new[] { batchStride, w, 1, channelStride, b * w, b });
+        return (new[] { n, b, b, c, h / b, w / b }, new[] { batchStride, w, 1, channelStride, b * w, b }, 0);
     }
 
     private static int BlockSize(Node node, ShapeContext context)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
@@ -58,6 +59,121 @@ internal sealed class PadOperator : Operator
         string mode = Mode(node, context.Shapes);
         string valueArgument = mode == "Constant" ? $", value: {value}" : string.Empty;
         context.Writer.Line($"    padsBegin: {Literals.IntArray(pads.Take(input.Length))}, {CpuEmitContext.Kernels}PadMode.{mode}{valueArgument});");
+    }
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>
+    /// One thread per output element: per padded axis, the source coordinate is the output coordinate less the begin
+    /// pad, then replaced by the constant value, clamped (edge) or mirrored (reflect) where it falls outside the input.
+    /// </summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] input = context.Shapes.Input(node, 0).Shape;
+        int[] output = context.Shapes.Tensor(node.Outputs[0]).Shape;
+        int[] pads = Pads(node, context.Shapes, input.Length);
+        string mode = Mode(node, context.Shapes);
+        int count = output.Aggregate(1, (product, dim) => product * dim);
+        if (count == 0)
+        {
+            return;
+        }
+
+        bool emptyInput = input.Contains(0);
+        if (emptyInput && mode != "Constant")
+        {
+            throw context.Unsupported(node, $"{mode.ToLowerInvariant()} padding reads input elements, but the input {string.Join("×", input)} is empty. Only constant padding accepts an empty input");
+        }
+
+        var views = new List<(string, string)> { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        string value = "0f";
+        if (context.Shapes.Opset < 11)
+        {
+            value = Literals.Float(node.GetFloat(context.Shapes, "value", 0));
+        }
+        else if (node.OptionalInput(2) is not null)
+        {
+            views.Add(("constant", context.ReadInput(node, 2)));
+            value = "constant[0]";
+        }
+
+        context.ElementwiseKernel(node, "Pad", count, views, () => WriteGpuBody(context.Writer, input, output, pads, mode, value, emptyInput));
+    }
+
+    private static void WriteGpuBody(SourceWriter writer, int[] input, int[] output, int[] pads, string mode, string value, bool emptyInput)
+    {
+        if (emptyInput)
+        {
+            writer.Line($"y[i] = {value};");
+            return;
+        }
+
+        int rank = input.Length;
+        int[] strides = StridedCopyEmitter.RowMajorStrides(input);
+        var inside = new List<string>();
+        var terms = new List<string>();
+        for (int axis = 0; axis < rank; axis++)
+        {
+            string coordinate = GpuStridedCopy.Coordinate("i", output, axis);
+            int begin = pads[axis];
+            int length = input[axis];
+            bool underflows = begin > 0;
+            bool overflows = output[axis] - begin > length;
+            string source = $"s{axis}";
+            string shift = begin > 0 ? $" - {Literals.Int(begin)}" : $" + {Literals.Int(-begin)}";
+            writer.Line(begin == 0 ? $"int {source} = {coordinate};" : $"int {source} = ({coordinate}){shift};");
+            if (mode == "Edge" && (underflows || overflows))
+            {
+                writer.Line($"{source} = {source} < 0 ? 0 : {source} > {Literals.Int(length - 1)} ? {Literals.Int(length - 1)} : {source};");
+            }
+            else if (mode == "Reflect" && (underflows || overflows))
+            {
+                // Mirror about the first and last elements: reduce into one period of 2·(length − 1), then fold its second half back.
+                int period = 2 * (length - 1);
+                if (period == 0)
+                {
+                    writer.Line($"{source} = 0;");
+                }
+                else
+                {
+                    writer.Line($"{source} %= {Literals.Int(period)};");
+                    writer.Line($"{source} = {source} < 0 ? {source} + {Literals.Int(period)} : {source};");
+                    writer.Line($"{source} = {source} < {Literals.Int(length)} ? {source} : {Literals.Int(period)} - {source};");
+                }
+            }
+            else if (mode == "Constant")
+            {
+                if (underflows)
+                {
+                    inside.Add($"{source} >= 0");
+                }
+
+                if (overflows)
+                {
+                    inside.Add($"{source} < {Literals.Int(length)}");
+                }
+            }
+
+            terms.Add(strides[axis] == 1 ? source : $"({source} * {Literals.Int(strides[axis])})");
+        }
+
+        string read = terms.Count == 0 ? "x[0]" : $"x[{string.Join(" + ", terms)}]";
+        if (inside.Count == 0)
+        {
+            writer.Line($"y[i] = {read};");
+            return;
+        }
+
+        writer.Line($"bool inside = {string.Join(" && ", inside)};");
+        using (writer.Open("if (inside)"))
+        {
+            writer.Line($"y[i] = {read};");
+        }
+
+        using (writer.Open("else"))
+        {
+            writer.Line($"y[i] = {value};");
+        }
     }
 
     private static string Mode(Node node, ShapeContext context)

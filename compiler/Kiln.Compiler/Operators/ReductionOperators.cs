@@ -108,6 +108,21 @@ internal sealed class ReduceOperator : Operator
             $"{shapeField}, reducedAxes: 0x{mask:X}, {CpuEmitContext.Kernels}ReductionKind.{_kind});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        bool[]? reduced = ReducedAxes(node, context.Shapes, shape.Length);
+        if (reduced is null)
+        {
+            GpuStridedCopy.Emit(node, context, new[] { context.Shapes.Input(node, 0).ElementCount }, new[] { 1 });
+            return;
+        }
+
+        GpuReduction.Emit(node, context, shape, reduced, _kind);
+    }
+
     /// <summary>Returns which axes are reduced, or null when the node copies its input (no axes and noop_with_empty_axes = 1).</summary>
     private bool[]? ReducedAxes(Node node, ShapeContext context, int rank)
     {
@@ -214,11 +229,30 @@ internal static class AxisMask
     }
 
     /// <summary>
-    /// Declares the static shape field for an axis-mask kernel and returns its name. Dimensions of 1 are dropped and
-    /// neighbouring axes of the same kind are merged, because neither changes the result and fewer axes make the kernel's
-    /// offset tables cheaper to build.
+    /// Declares the static shape field for an axis-mask kernel and returns its name. The shape is the one
+    /// <see cref="Merge"/> returns, whose fewer axes make the kernel's offset tables cheaper to build.
     /// </summary>
     public static string DeclareShape(CpuEmitContext context, Node node, int[] shape, bool[] selected, out int mask)
+    {
+        (int[] dims, bool[] kinds) = Merge(shape, selected);
+        mask = 0;
+        for (int axis = 0; axis < kinds.Length; axis++)
+        {
+            if (kinds[axis])
+            {
+                mask |= 1 << axis;
+            }
+        }
+
+        string initializer = "new int[] { " + string.Join(", ", dims.Select(dim => Literals.Int(dim))) + " }";
+        return context.DeclareStatic("int[]", node.DisplayName + "Shape", initializer);
+    }
+
+    /// <summary>
+    /// Drops dimensions of 1 and merges neighbouring axes of the same kind (both selected or both not), because neither
+    /// changes a reduction or normalization over the selected axes. Returns the merged dimensions and which are selected.
+    /// </summary>
+    public static (int[] Dims, bool[] Kinds) Merge(int[] shape, bool[] selected)
     {
         var dims = new List<int>();
         var kinds = new List<bool>();
@@ -239,16 +273,6 @@ internal static class AxisMask
             kinds.Add(selected[axis]);
         }
 
-        mask = 0;
-        for (int axis = 0; axis < kinds.Count; axis++)
-        {
-            if (kinds[axis])
-            {
-                mask |= 1 << axis;
-            }
-        }
-
-        string initializer = "new int[] { " + string.Join(", ", dims.Select(dim => Literals.Int(dim))) + " }";
-        return context.DeclareStatic("int[]", node.DisplayName + "Shape", initializer);
+        return (dims.ToArray(), kinds.ToArray());
     }
 }

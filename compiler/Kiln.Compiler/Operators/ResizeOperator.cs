@@ -54,6 +54,27 @@ internal sealed class ResizeOperator : Operator
             $"{RegionArgument(node, context.Shapes, input.Length)}{CubicArgument(node, context.Shapes)});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        ShapeContext shapes = context.Shapes;
+        int[] input = shapes.Input(node, 0).Shape;
+        int[] output = shapes.Tensor(node.Outputs[0]).Shape;
+        string mode = Mode(node, shapes);
+        string transform = Transform(node, shapes);
+        var settings = new ResizeSettings(
+            mode,
+            transform,
+            Rounding(node, shapes),
+            Scales(node, shapes, input.Length),
+            transform == "TfCropAndResize" ? ConstantFloats(node, shapes, 1, "region of interest") : null,
+            node.GetFloat(shapes, "extrapolation_value", 0),
+            node.GetFloat(shapes, "cubic_coeff_a", -0.75f),
+            mode == "Cubic" && node.GetInt(shapes, "exclude_outside", 0) != 0);
+        GpuResize.Emit(node, context, input, output, settings);
+    }
+
     /// <summary>The kernel's cubic arguments that differ from its defaults, or an empty string.</summary>
     private string CubicArgument(Node node, ShapeContext context)
     {

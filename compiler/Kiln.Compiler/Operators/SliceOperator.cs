@@ -9,7 +9,7 @@ namespace Kiln.Compiler.Operators;
 /// optional axes and steps. Negative starts and ends count from the end of the axis, and out-of-range values are
 /// clamped as the ONNX specification requires, so a slice can be empty.
 /// </summary>
-internal sealed class SliceOperator : Operator
+internal sealed class SliceOperator : StridedCopyOperator
 {
     public SliceOperator()
         : base("Slice", 1, 17)
@@ -28,14 +28,15 @@ internal sealed class SliceOperator : Operator
         return $"starts {StridedCopyEmitter.Join(window.Starts)}, steps {StridedCopyEmitter.Join(window.Steps)}";
     }
 
-    public override void EmitCpu(Node node, CpuEmitContext context)
+    /// <summary>The output shape, the input strides of its axes (negative for negative steps) and the first element read.</summary>
+    protected override (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        Window window = Compute(node, context.Shapes, input);
+        int[] input = context.Input(node, 0).Shape;
+        Window window = Compute(node, context, input);
         int[] inputStrides = StridedCopyEmitter.RowMajorStrides(input);
         int[] strides = inputStrides.Select((stride, axis) => stride * window.Steps[axis]).ToArray();
         int offset = window.Shape.Contains(0) ? 0 : inputStrides.Select((stride, axis) => stride * window.Starts[axis]).Sum();
-        StridedCopyEmitter.Emit(node, context, window.Shape, strides, offset);
+        return (window.Shape, strides, offset);
     }
 
     /// <summary>Per input axis: the first index read, the step between indices and the number of indices.</summary>

@@ -35,6 +35,14 @@ internal sealed class SqueezeOperator : Operator
         context.Writer.Line($"{context.ReadInput(node, 0)}.CopyTo({context.WriteOutput(node, 0)});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Input(node, 0).ElementCount;
+        GpuStridedCopy.Emit(node, context, new[] { count }, new[] { 1 });
+    }
+
     private long[]? Axes(Node node, ShapeContext context)
     {
         if (context.Opset < 13)

@@ -7,7 +7,7 @@ namespace Kiln.Compiler.Operators;
 /// Tile (opsets 6–17, where the repeats are an input): each output axis of length repeats·dim is read as the two
 /// axes (repeat, index), the repeat axis with source stride 0.
 /// </summary>
-internal sealed class TileOperator : Operator
+internal sealed class TileOperator : StridedCopyOperator
 {
     public TileOperator()
         : base("Tile", 6, 17)
@@ -24,14 +24,15 @@ internal sealed class TileOperator : Operator
     public override string DescribeAttributes(Node node, ShapeContext context) =>
         $"repeats {StridedCopyEmitter.Join(Repeats(node, context, context.Input(node, 0).Shape.Length))}";
 
-    public override void EmitCpu(Node node, CpuEmitContext context)
+    /// <summary>The output walked as (repeat, index) pairs per input axis, and their input strides.</summary>
+    protected override (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        int[] repeats = Repeats(node, context.Shapes, input.Length);
+        int[] input = context.Input(node, 0).Shape;
+        int[] repeats = Repeats(node, context, input.Length);
         int[] inputStrides = StridedCopyEmitter.RowMajorStrides(input);
         int[] shape = input.SelectMany((dim, axis) => new[] { repeats[axis], dim }).ToArray();
         int[] strides = inputStrides.SelectMany(stride => new[] { 0, stride }).ToArray();
-        StridedCopyEmitter.Emit(node, context, shape, strides);
+        return (shape, strides, 0);
     }
 
     private static int[] Repeats(Node node, ShapeContext context, int rank)
@@ -50,7 +51,7 @@ internal sealed class TileOperator : Operator
 /// Expand (opsets 8–17): broadcasts the input and the requested shape against each other, as the arithmetic operators
 /// do, so a requested dimension of 1 keeps the input's dimension. Broadcast axes have source stride 0.
 /// </summary>
-internal sealed class ExpandOperator : Operator
+internal sealed class ExpandOperator : StridedCopyOperator
 {
     public ExpandOperator()
         : base("Expand", 8, 17)
@@ -72,10 +73,11 @@ internal sealed class ExpandOperator : Operator
         context.SetOutput(node, 0, x.Type, shape);
     }
 
-    public override void EmitCpu(Node node, CpuEmitContext context)
+    /// <summary>The output, with input stride 0 on its broadcast axes.</summary>
+    protected override (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        int[] output = context.Shapes.Tensor(node.Outputs[0]).Shape;
-        StridedCopyEmitter.Emit(node, context, output, Broadcasting.Strides(input, output));
+        int[] input = context.Input(node, 0).Shape;
+        int[] output = context.Tensor(node.Outputs[0]).Shape;
+        return (output, Broadcasting.Strides(input, output), 0);
     }
 }

@@ -4,7 +4,7 @@ using Kiln.Compiler.Graph;
 namespace Kiln.Compiler.Operators;
 
 /// <summary>Transpose (opsets 1–17): output axis i is input axis perm[i]; without perm the axes are reversed.</summary>
-internal sealed class TransposeOperator : Operator
+internal sealed class TransposeOperator : StridedCopyOperator
 {
     public TransposeOperator()
         : base("Transpose", 1, 17)
@@ -21,12 +21,13 @@ internal sealed class TransposeOperator : Operator
     public override string DescribeAttributes(Node node, ShapeContext context) =>
         $"perm {StridedCopyEmitter.Join(Permutation(node, context, context.Input(node, 0).Shape.Length))}";
 
-    public override void EmitCpu(Node node, CpuEmitContext context)
+    /// <summary>The output shape and, per output axis, the stride of the input axis it reads.</summary>
+    protected override (int[] Shape, int[] Strides, int Offset) Copy(Node node, ShapeContext context)
     {
-        int[] input = context.Shapes.Input(node, 0).Shape;
-        int[] perm = Permutation(node, context.Shapes, input.Length);
+        int[] input = context.Input(node, 0).Shape;
+        int[] perm = Permutation(node, context, input.Length);
         int[] inputStrides = StridedCopyEmitter.RowMajorStrides(input);
-        StridedCopyEmitter.Emit(node, context, perm.Select(axis => input[axis]).ToArray(), perm.Select(axis => inputStrides[axis]).ToArray());
+        return (perm.Select(axis => input[axis]).ToArray(), perm.Select(axis => inputStrides[axis]).ToArray(), 0);
     }
 
     private static int[] Permutation(Node node, ShapeContext context, int rank)
