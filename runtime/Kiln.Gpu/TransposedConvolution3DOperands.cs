@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace Kiln.Gpu;
+
+/// <summary>
+/// A grouped 3-D transposed convolution of a batch of images as implicit GEMMs, one per image and group, in gather
+/// form: output position o receives input position i through tap t where o = i·stride − pad + t·dilation. A is the
+/// group's weights read transposed (output channels × C/group·KD·KH·KW), and B holds, for each tap and output
+/// position, the input that reaches it, or 0 where the division by the stride leaves a remainder or the input
+/// position falls outside. Each output element gets the bias of its channel. 1-D and 2-D run as 3-D with leading
+/// sizes of 1.
+/// </summary>
+public struct TransposedConvolution3DOperands : IGemmOperands
+{
+    /// <summary>Input images, N×C×D×H×W.</summary>
+    public ArrayView<float> X;
+
+    /// <summary>Weights, C×M/group×KD×KH×KW.</summary>
+    public ArrayView<float> Weights;
+
+    /// <summary>Bias, M values; read only when <see cref="HasBias"/>.</summary>
+    public ArrayView<float> Bias;
+
+    /// <summary>Output images, N×M×OD×OH×OW.</summary>
+    public ArrayView<float> Y;
+
+    /// <summary>Whether <see cref="Bias"/> is added.</summary>
+    public bool HasBias;
+
+    /// <summary>Sizes, strides, dilations and padding; the padding is the begin padding removed from the full result.</summary>
+    public ConvolutionVolumeShape Shape;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float LoadA(int batch, int row, int k)
+    {
+        int taps = Shape.KernelDepth * Shape.KernelHeight * Shape.KernelWidth;
+        int channel = k / taps;
+        int tap = k - (channel * taps);
+        int inChannel = ((batch % Shape.Groups) * Shape.GroupInChannels) + channel;
+        return Weights[(((inChannel * Shape.GroupOutChannels) + row) * taps) + tap];
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float LoadB(int batch, int k, int column)
+    {
+        ConvolutionVolumeShape s = Shape;
+        int kernelPlane = s.KernelHeight * s.KernelWidth;
+        int taps = s.KernelDepth * kernelPlane;
+        int channel = k / taps;
+        int tap = k - (channel * taps);
+        int kernelDepth = tap / kernelPlane;
+        int kernelRow = tap / s.KernelWidth % s.KernelHeight;
+        int kernelColumn = tap % s.KernelWidth;
+
+        int outPlane = s.OutHeight * s.OutWidth;
+        int outDepth = column / outPlane;
+        int outRow = column / s.OutWidth % s.OutHeight;
+        int outColumn = column % s.OutWidth;
+
+        // The stride divides these only for the input positions that reach the output; they may be negative.
+        int depthSpan = outDepth + s.PadFront - (kernelDepth * s.DilationDepth);
+        int rowSpan = outRow + s.PadTop - (kernelRow * s.DilationHeight);
+        int columnSpan = outColumn + s.PadLeft - (kernelColumn * s.DilationWidth);
+        if (depthSpan < 0 || rowSpan < 0 || columnSpan < 0 ||
+            depthSpan % s.StrideDepth != 0 || rowSpan % s.StrideHeight != 0 || columnSpan % s.StrideWidth != 0)
+        {
+            return 0f;
+        }
+
+        int inDepth = depthSpan / s.StrideDepth;
+        int inRow = rowSpan / s.StrideHeight;
+        int inColumn = columnSpan / s.StrideWidth;
+        if (inDepth >= s.InDepth || inRow >= s.InHeight || inColumn >= s.InWidth)
+        {
+            return 0f;
+        }
+
+        int image = batch / s.Groups;
+        int group = batch - (image * s.Groups);
+        int inChannel = (((image * s.Groups) + group) * s.GroupInChannels) + channel;
+        return X[(((((inChannel * s.InDepth) + inDepth) * s.InHeight) + inRow) * s.InWidth) + inColumn];
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Store(int batch, int row, int column, float sum)
+    {
+        int group = batch % Shape.Groups;
+        int channel = (group * Shape.GroupOutChannels) + row;
+        float bias = HasBias ? Bias[channel] : 0f;
+        int outVolume = Shape.OutDepth * Shape.OutHeight * Shape.OutWidth;
+        int outChannel = ((batch - group) * Shape.GroupOutChannels) + channel;
+        Y[(outChannel * outVolume) + column] = sum + bias;
+    }
+}
