@@ -6,8 +6,8 @@ namespace Kiln.Gpu;
 /// <summary>
 /// ONNX MatMul as batched products for <see cref="TiledGemm"/>: product b multiplies an M×K matrix of A by a K×N
 /// matrix of B, both row-major, and writes the M×N matrix b of Y. The batch index splits into up to three broadcast
-/// axes (outer, middle, inner); along each, A and B advance by their own stride in floats, 0 where that operand is
-/// broadcast. Generated kernels set every field from constants.
+/// axes (outer, middle, inner). Along each axis, A and B advance by their own stride in floats, which is 0 where that
+/// operand is broadcast. Generated kernels set every field from constants.
 /// </summary>
 public struct BatchedGemmOperands : IGemmOperands
 {

@@ -16,7 +16,7 @@ public struct Convolution3DOperands : IGemmOperands
     /// <summary>Weights, M×C/group×KD×KH×KW.</summary>
     public ArrayView<float> Weights;
 
-    /// <summary>Bias, M values; read only when <see cref="HasBias"/>.</summary>
+    /// <summary>Bias, M values, read only when <see cref="HasBias"/> is set.</summary>
     public ArrayView<float> Bias;
 
     /// <summary>Output images, N×M×OD×OH×OW.</summary>

@@ -6,8 +6,8 @@ namespace Kiln.Gpu;
 /// <summary>
 /// A grouped 3-D transposed convolution of a batch of images as implicit GEMMs, one per image and group, in gather
 /// form: output position o receives input position i through tap t where o = i·stride − pad + t·dilation. A is the
-/// group's weights read transposed (output channels × C/group·KD·KH·KW), and B holds, for each tap and output
-/// position, the input that reaches it, or 0 where the division by the stride leaves a remainder or the input
+/// group's weights read transposed (output channels × C/group·KD·KH·KW). B contains, for each tap and output
+/// position, the input that reaches it. It is 0 where the stride does not divide o + pad − t·dilation or the input
 /// position falls outside. Each output element gets the bias of its channel. 1-D and 2-D run as 3-D with leading
 /// sizes of 1.
 /// </summary>
@@ -19,7 +19,7 @@ public struct TransposedConvolution3DOperands : IGemmOperands
     /// <summary>Weights, C×M/group×KD×KH×KW.</summary>
     public ArrayView<float> Weights;
 
-    /// <summary>Bias, M values; read only when <see cref="HasBias"/>.</summary>
+    /// <summary>Bias, M values, read only when <see cref="HasBias"/> is set.</summary>
     public ArrayView<float> Bias;
 
     /// <summary>Output images, N×M×OD×OH×OW.</summary>

@@ -1,13 +1,14 @@
 using System.Reflection;
 using Kiln.Compiler.Read.Onnx;
+using Microsoft.CodeAnalysis;
 using static Kiln.Compiler.Tests.TestModels;
 
 namespace Kiln.Compiler.Tests;
 
 /// <summary>
-/// The GPU kernels of MatMul, the convolutions, the pooling operators and the statistical normalizations, run on
-/// ILGPU's CPU accelerator with shapes larger than one 64×64 tile or one group of threads, match the CPU code of the
-/// same network on several observations.
+/// The GPU kernels of MatMul, the convolutions, the pooling operators and the statistical normalizations match the
+/// CPU code of the same network on several observations. They run on ILGPU's CPU accelerator, with shapes larger
+/// than one 64×64 tile or one group of threads.
 /// </summary>
 public sealed class GpuComputeTests : IDisposable
 {
@@ -68,6 +69,37 @@ public sealed class GpuComputeTests : IDisposable
 
         AssertGpuMatchesCpu(graph, "y", observations: 3);
         AssertGpuMatchesCpu(graph, "z", observations: 3);
+    }
+
+    [Fact]
+    public void MatMulDenseRowMatchesCpu()
+    {
+        // One row per observation by a weight matrix: one product whose rows are the observations.
+        var graph = new GraphProto { Name = "matmul-dense" };
+        graph.Input.Add(Value("x", -1, 130));
+        graph.Output.Add(Value("y", -1, 75));
+        graph.Initializer.Add(RawFloats("w", [130, 75], Values(130 * 75, seed: 13)));
+        graph.Node.Add(Node("y", "MatMul", ["x", "w"], ["y"]));
+
+        AssertGpuMatchesCpu(graph, "y", observations: 70);
+    }
+
+    [Fact]
+    public void MatMulAlternatingBroadcastReportsKln0021()
+    {
+        // A and B broadcast in turn along four batch axes, more runs than BatchedGemmOperands has strides for.
+        var graph = new GraphProto { Name = "matmul-alternating" };
+        graph.Input.Add(Value("a", 2, 1, 2, 1, 3, 4));
+        graph.Input.Add(Value("b", 1, 2, 1, 2, 4, 5));
+        graph.Output.Add(Value("y", 2, 2, 2, 2, 3, 5));
+        graph.Node.Add(Node("y", "MatMul", ["a", "b"], ["y"]));
+        string path = _models.Write("alternating.onnx", Model(graph, 13));
+
+        GeneratorRun run = GeneratorHarness.Run(GpuHarness.CreateGpuCompilation("namespace Sample; [Kiln.OnnxNetwork(\"alternating.onnx\")] public sealed partial class Net;"), path);
+
+        Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
+        Assert.Equal("KLN0021", diagnostic.Id);
+        Assert.Contains("broadcast in 4 alternating runs, but the GPU kernels take at most 3", diagnostic.GetMessage());
     }
 
     [Fact]

@@ -195,7 +195,8 @@ internal sealed class MatMulOperator : Operator
     /// <summary>
     /// Writes one kernel that runs every matrix pair of the product through <c>TiledGemm</c>, tiled in shared memory.
     /// The batch axes are first reduced to the fewest that keep A's and B's strides regular. When B is one matrix
-    /// shared by every batch, A's matrices are stacked into one tall product, so that small M still fills the tiles.
+    /// shared by every batch, A's matrices are stacked into one tall product, so that small M still fills the tiles,
+    /// and a single row by a weight matrix runs as one product over the observations.
     /// </summary>
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
@@ -220,6 +221,12 @@ internal sealed class MatMulOperator : Operator
             axes.Clear();
         }
 
+        if (m == 1 && batches == 1 && context.ReadRows(node, node.Inputs[1]).RowStride == 0)
+        {
+            EmitObservationProduct(node, context, layout);
+            return;
+        }
+
         while (axes.Count < 3)
         {
             axes.Insert(0, (1, 0, 0));
@@ -241,6 +248,31 @@ internal sealed class MatMulOperator : Operator
             writer.Line($"    BOuterStride = {axes[0].BStride * bMatrix}, BMiddleStride = {axes[1].BStride * bMatrix}, BInnerStride = {axes[2].BStride * bMatrix},");
             writer.Line("};");
             writer.Line($"{gemm}.Run(operands, batches: {batches}, m: {m}, n: {layout.N}, k: {layout.K});");
+        }
+    }
+
+    /// <summary>
+    /// Writes a single-row product by a weight matrix (a dense layer on one observation) as one product over all
+    /// observations of a launch, one row each, so that the tiles' rows are used, as Gemm does.
+    /// </summary>
+    private static void EmitObservationProduct(Node node, GpuEmitContext context, Layout layout)
+    {
+        string gemm = $"{GpuEmitContext.Runtime}TiledGemm";
+        SourceWriter writer = context.Writer;
+        (string a, int aStride) = context.ReadRows(node, node.Inputs[0]);
+        (string y, int yStride) = context.ReadRows(node, node.Outputs[0]);
+        using (context.Kernel(node, "MatMul", $"{gemm}.Tiles(batches: 1, m: {gemm}.TileRows, n: {layout.N})", spansObservations: true))
+        {
+            writer.Line($"var operands = new {GpuEmitContext.Runtime}ObservationGemmOperands");
+            writer.Line("{");
+            writer.Line($"    A = {a}, ARowStride = {aStride},");
+            writer.Line($"    B = {context.ReadInput(node, 1)},");
+            writer.Line("    C = default,");
+            writer.Line($"    Y = {y}, YRowStride = {yStride},");
+            writer.Line("    HasC = false, TransposeB = false,");
+            writer.Line($"    N = {layout.N}, K = {layout.K}, CColumns = 1, Alpha = 1f, Beta = 0f,");
+            writer.Line("};");
+            writer.Line($"{gemm}.Run(operands, batches: 1, m: observations, n: {layout.N}, k: {layout.K});");
         }
     }
 

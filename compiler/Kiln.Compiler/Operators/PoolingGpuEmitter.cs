@@ -10,7 +10,7 @@ namespace Kiln.Compiler.Operators;
 /// Writes the GPU kernel of a windowed pooling step (MaxPool, AveragePool, LpPool) over 1, 2 or 3 spatial axes:
 /// one thread per output element reduces the window's taps inside the input. An average divides by the taps inside
 /// the input, or with count_include_pad by those inside the padded input, as the CPU kernel does. A maximum takes the
-/// first NaN of the window, and the Indices output holds the flat position of the maximum in the input (row-major,
+/// first NaN of the window, and the Indices output contains the flat position of the maximum in the input (row-major,
 /// or with storage_order 1 column-major within the plane), as on the CPU. An Lp norm sums |x|^p in float, where the
 /// CPU sums in double.
 /// </summary>
