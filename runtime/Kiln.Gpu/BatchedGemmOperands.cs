@@ -55,30 +55,28 @@ public struct BatchedGemmOperands : IGemmOperands
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly float LoadA(int batch, int row, int k)
-    {
-        int inner = batch % InnerSize;
-        int middle = batch / InnerSize % MiddleSize;
-        int outer = batch / (InnerSize * MiddleSize);
-        int start = (outer * AOuterStride) + (middle * AMiddleStride) + (inner * AInnerStride);
-        return A[start + (row * K) + k];
-    }
+    public readonly float LoadA(int batch, int row, int k) =>
+        A[MatrixStart(batch, AOuterStride, AMiddleStride, AInnerStride) + (row * K) + k];
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly float LoadB(int batch, int k, int column)
-    {
-        int inner = batch % InnerSize;
-        int middle = batch / InnerSize % MiddleSize;
-        int outer = batch / (InnerSize * MiddleSize);
-        int start = (outer * BOuterStride) + (middle * BMiddleStride) + (inner * BInnerStride);
-        return B[start + (k * N) + column];
-    }
+    public readonly float LoadB(int batch, int k, int column) =>
+        B[MatrixStart(batch, BOuterStride, BMiddleStride, BInnerStride) + (k * N) + column];
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Store(int batch, int row, int column, float sum)
     {
         Y[(((batch * M) + row) * N) + column] = sum;
+    }
+
+    /// <summary>Returns the offset of an operand's matrix in product <paramref name="batch"/>, given that operand's strides.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly int MatrixStart(int batch, int outerStride, int middleStride, int innerStride)
+    {
+        int inner = batch % InnerSize;
+        int middle = batch / InnerSize % MiddleSize;
+        int outer = batch / (InnerSize * MiddleSize);
+        return (outer * outerStride) + (middle * middleStride) + (inner * innerStride);
     }
 }

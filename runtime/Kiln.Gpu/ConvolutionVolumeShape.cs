@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Kiln.Gpu;
 
 /// <summary>
@@ -69,4 +71,45 @@ public struct ConvolutionVolumeShape
 
     /// <summary>Padding left of the input.</summary>
     public int PadLeft;
+
+    /// <summary>Splits row <paramref name="k"/> of the unfolded input into the group's input channel and the kernel tap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void SplitDepth(int k, out int channel, out int kernelDepth, out int kernelRow, out int kernelColumn)
+    {
+        int taps = KernelDepth * KernelHeight * KernelWidth;
+        channel = k / taps;
+        int tap = k - (channel * taps);
+        kernelDepth = tap / (KernelHeight * KernelWidth);
+        kernelRow = tap / KernelWidth % KernelHeight;
+        kernelColumn = tap % KernelWidth;
+    }
+
+    /// <summary>Splits column <paramref name="column"/> of a product into the output position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void SplitColumn(int column, out int outDepth, out int outRow, out int outColumn)
+    {
+        outDepth = column / (OutHeight * OutWidth);
+        outRow = column / OutWidth % OutHeight;
+        outColumn = column % OutWidth;
+    }
+
+    /// <summary>
+    /// Returns the input offset of the group's input channel <paramref name="channel"/> at a position inside the input,
+    /// in product <paramref name="batch"/>. Product b's input channels start at b × GroupInChannels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int InputOffset(int batch, int channel, int depth, int row, int column)
+    {
+        int inChannel = (batch * GroupInChannels) + channel;
+        return (((((inChannel * InDepth) + depth) * InHeight) + row) * InWidth) + column;
+    }
+
+    /// <summary>Returns the channel, from 0 to M − 1, of output row <paramref name="row"/> in product <paramref name="batch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int OutputChannel(int batch, int row) => ((batch % Groups) * GroupOutChannels) + row;
+
+    /// <summary>Returns the output offset of element (<paramref name="row"/>, <paramref name="column"/>) of product <paramref name="batch"/>, whose output channels start at b × GroupOutChannels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int OutputOffset(int batch, int row, int column) =>
+        (((batch * GroupOutChannels) + row) * OutDepth * OutHeight * OutWidth) + column;
 }

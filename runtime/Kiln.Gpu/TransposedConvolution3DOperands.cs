@@ -47,18 +47,8 @@ public struct TransposedConvolution3DOperands : IGemmOperands
     public readonly float LoadB(int batch, int k, int column)
     {
         ConvolutionVolumeShape s = Shape;
-        int kernelPlane = s.KernelHeight * s.KernelWidth;
-        int taps = s.KernelDepth * kernelPlane;
-        int channel = k / taps;
-        int tap = k - (channel * taps);
-        int kernelDepth = tap / kernelPlane;
-        int kernelRow = tap / s.KernelWidth % s.KernelHeight;
-        int kernelColumn = tap % s.KernelWidth;
-
-        int outPlane = s.OutHeight * s.OutWidth;
-        int outDepth = column / outPlane;
-        int outRow = column / s.OutWidth % s.OutHeight;
-        int outColumn = column % s.OutWidth;
+        s.SplitDepth(k, out int channel, out int kernelDepth, out int kernelRow, out int kernelColumn);
+        s.SplitColumn(column, out int outDepth, out int outRow, out int outColumn);
 
         // The stride divides these only for the input positions that reach the output; they may be negative.
         int depthSpan = outDepth + s.PadFront - (kernelDepth * s.DilationDepth);
@@ -78,21 +68,14 @@ public struct TransposedConvolution3DOperands : IGemmOperands
             return 0f;
         }
 
-        int image = batch / s.Groups;
-        int group = batch - (image * s.Groups);
-        int inChannel = (((image * s.Groups) + group) * s.GroupInChannels) + channel;
-        return X[(((((inChannel * s.InDepth) + inDepth) * s.InHeight) + inRow) * s.InWidth) + inColumn];
+        return X[s.InputOffset(batch, channel, inDepth, inRow, inColumn)];
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Store(int batch, int row, int column, float sum)
     {
-        int group = batch % Shape.Groups;
-        int channel = (group * Shape.GroupOutChannels) + row;
-        float bias = HasBias ? Bias[channel] : 0f;
-        int outVolume = Shape.OutDepth * Shape.OutHeight * Shape.OutWidth;
-        int outChannel = ((batch - group) * Shape.GroupOutChannels) + channel;
-        Y[(outChannel * outVolume) + column] = sum + bias;
+        float bias = HasBias ? Bias[Shape.OutputChannel(batch, row)] : 0f;
+        Y[Shape.OutputOffset(batch, row, column)] = sum + bias;
     }
 }
