@@ -41,15 +41,19 @@ internal sealed class ConvOperator : Operator
 
     /// <summary>
     /// Writes one implicit-GEMM kernel: per group, the weights (M/group × C/group·KH·KW) times the input unfolded on
-    /// the fly, tiled in shared memory by <c>TiledGemm</c>. A 1-D convolution runs as 2-D with height 1.
+    /// the fly, tiled in shared memory by <c>TiledGemm</c>. A 1-D convolution runs as 2-D with height 1. Several
+    /// images per observation (N &gt; 1) and 3-D convolutions go through <see cref="ConvolutionGpuEmitter"/>, one
+    /// product per image and group.
     /// </summary>
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
         Layout layout = Compute(node, context.Shapes);
         SpatialGeometry g = layout.Geometry;
-        if (layout.Input[0] != 1)
+        if (layout.Input[0] != 1 || g.Kernel.Length == 3)
         {
-            throw context.Unsupported(node, $"the input has batch size {layout.Input[0]}, but the GPU kernels take one image per observation (N = 1)");
+            var sizes = new ConvolutionSizes(layout.Input, layout.OutChannels, g.Output, g.Kernel, g.Strides, g.Dilations, g.PadBegin, layout.Groups);
+            ConvolutionGpuEmitter.Emit(node, context, sizes, transposed: false);
+            return;
         }
 
         bool twoDimensional = g.Kernel.Length == 2;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
@@ -187,6 +188,125 @@ internal sealed class MatMulOperator : Operator
             string ySlice = batches == 1 ? y : $"{y}.Slice({batch * layout.M * layout.N}, {layout.M * layout.N})";
             context.Writer.Line($"{CpuEmitContext.Kernels}Dense.MatMul({aSlice}, {bSlice}, {ySlice}, m: {layout.M}, k: {layout.K}, n: {layout.N});");
         }
+    }
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>
+    /// Writes one kernel that runs every matrix pair of the product through <c>TiledGemm</c>, tiled in shared memory.
+    /// The batch axes are first reduced to the fewest that keep A's and B's strides regular. When B is one matrix
+    /// shared by every batch, A's matrices are stacked into one tall product, so that small M still fills the tiles,
+    /// and a single row by a weight matrix runs as one product over the observations.
+    /// </summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        Layout layout = Compute(node, context.Shapes);
+        if (layout.M == 0 || layout.N == 0)
+        {
+            throw context.Unsupported(node, "the product has no elements, and the GPU kernels launch at least one thread");
+        }
+
+        List<(int Size, int AStride, int BStride)> axes = CollapseBatch(layout);
+        if (axes.Count > 3)
+        {
+            throw context.Unsupported(node, $"the batch dimensions of A ({string.Join("×", layout.ABatch)}) and B ({string.Join("×", layout.BBatch)}) broadcast in {axes.Count} alternating runs, but the GPU kernels take at most 3");
+        }
+
+        int m = layout.M;
+        int batches = axes.Aggregate(1, (product, axis) => product * axis.Size);
+        if (axes.Count == 1 && axes[0].AStride == 1 && axes[0].BStride == 0)
+        {
+            m *= batches;
+            batches = 1;
+            axes.Clear();
+        }
+
+        if (m == 1 && batches == 1 && context.ReadRows(node, node.Inputs[1]).RowStride == 0)
+        {
+            EmitObservationProduct(node, context, layout);
+            return;
+        }
+
+        while (axes.Count < 3)
+        {
+            axes.Insert(0, (1, 0, 0));
+        }
+
+        int aMatrix = layout.M * layout.K;
+        int bMatrix = layout.K * layout.N;
+        string gemm = $"{GpuEmitContext.Runtime}TiledGemm";
+        SourceWriter writer = context.Writer;
+        using (context.Kernel(node, "MatMul", $"{gemm}.Tiles(batches: {batches}, m: {m}, n: {layout.N})"))
+        {
+            writer.Line($"var operands = new {GpuEmitContext.Runtime}BatchedGemmOperands");
+            writer.Line("{");
+            writer.Line($"    A = {context.ReadInput(node, 0)},");
+            writer.Line($"    B = {context.ReadInput(node, 1)},");
+            writer.Line($"    Y = {context.WriteOutput(node, 0)},");
+            writer.Line($"    M = {m}, N = {layout.N}, K = {layout.K}, MiddleSize = {axes[1].Size}, InnerSize = {axes[2].Size},");
+            writer.Line($"    AOuterStride = {axes[0].AStride * aMatrix}, AMiddleStride = {axes[1].AStride * aMatrix}, AInnerStride = {axes[2].AStride * aMatrix},");
+            writer.Line($"    BOuterStride = {axes[0].BStride * bMatrix}, BMiddleStride = {axes[1].BStride * bMatrix}, BInnerStride = {axes[2].BStride * bMatrix},");
+            writer.Line("};");
+            writer.Line($"{gemm}.Run(operands, batches: {batches}, m: {m}, n: {layout.N}, k: {layout.K});");
+        }
+    }
+
+    /// <summary>
+    /// Writes a single-row product by a weight matrix (a dense layer on one observation) as one product over all
+    /// observations of a launch, one row each, so that the tiles' rows are used, as Gemm does.
+    /// </summary>
+    private static void EmitObservationProduct(Node node, GpuEmitContext context, Layout layout)
+    {
+        string gemm = $"{GpuEmitContext.Runtime}TiledGemm";
+        SourceWriter writer = context.Writer;
+        (string a, int aStride) = context.ReadRows(node, node.Inputs[0]);
+        (string y, int yStride) = context.ReadRows(node, node.Outputs[0]);
+        using (context.Kernel(node, "MatMul", $"{gemm}.Tiles(batches: 1, m: {gemm}.TileRows, n: {layout.N})", spansObservations: true))
+        {
+            writer.Line($"var operands = new {GpuEmitContext.Runtime}ObservationGemmOperands");
+            writer.Line("{");
+            writer.Line($"    A = {a}, ARowStride = {aStride},");
+            writer.Line($"    B = {context.ReadInput(node, 1)},");
+            writer.Line("    C = default,");
+            writer.Line($"    Y = {y}, YRowStride = {yStride},");
+            writer.Line("    HasC = false, TransposeB = false,");
+            writer.Line($"    N = {layout.N}, K = {layout.K}, CColumns = 1, Alpha = 1f, Beta = 0f,");
+            writer.Line("};");
+            writer.Line($"{gemm}.Run(operands, batches: 1, m: observations, n: {layout.N}, k: {layout.K});");
+        }
+    }
+
+    /// <summary>
+    /// The output's batch axes with A's and B's strides in matrices (0 where broadcast), outermost first, without axes
+    /// of size 1 and with neighbors merged wherever both operands step through them as through one axis.
+    /// </summary>
+    private static List<(int Size, int AStride, int BStride)> CollapseBatch(Layout layout)
+    {
+        int[] aStrides = Broadcasting.Strides(layout.ABatch, layout.Batch);
+        int[] bStrides = Broadcasting.Strides(layout.BBatch, layout.Batch);
+        var axes = new List<(int Size, int AStride, int BStride)>();
+        for (int axis = layout.Batch.Length - 1; axis >= 0; axis--)
+        {
+            int size = layout.Batch[axis];
+            if (size == 1)
+            {
+                continue;
+            }
+
+            if (axes.Count > 0)
+            {
+                (int innerSize, int innerA, int innerB) = axes[0];
+                if (aStrides[axis] == innerA * innerSize && bStrides[axis] == innerB * innerSize)
+                {
+                    axes[0] = (innerSize * size, innerA, innerB);
+                    continue;
+                }
+            }
+
+            axes.Insert(0, (size, aStrides[axis], bStrides[axis]));
+        }
+
+        return axes;
     }
 
     private static Layout Compute(Node node, ShapeContext context)

@@ -35,6 +35,17 @@ internal sealed class LpPoolOperator : Operator
         context.Writer.Line($"{CpuEmitContext.Kernels}Pooling.LpPool2D({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, {geometry}, p: {p});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One thread per output element sums |x|^p over the window's taps inside the input, in float.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int[] input, SpatialGeometry g) = Compute(node, context.Shapes);
+        int p = (int)node.GetInt(context.Shapes, "p", 2);
+        var window = new PoolingGpuEmitter.Window(PoolingGpuEmitter.Reduction.Lp, CountIncludePad: false, WithIndices: false, ColumnMajor: false, P: p);
+        PoolingGpuEmitter.Emit(node, context, OpType, input, g, window);
+    }
+
     private static (int[] Input, SpatialGeometry Geometry) Compute(Node node, ShapeContext context)
     {
         TensorInfo x = context.FloatInput(node, 0);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
@@ -69,7 +70,8 @@ internal sealed class BatchNormalizationOperator : Operator
     {
         if (IsTraining(node, context.Shapes))
         {
-            throw context.Unsupported(node, "training mode, which needs the batch statistics, has no GPU kernel yet");
+            EmitGpuTraining(node, context);
+            return;
         }
 
         int[] shape = context.Shapes.Input(node, 0).Shape;
@@ -108,6 +110,56 @@ internal sealed class BatchNormalizationOperator : Operator
         context.Writer.Line($"    variance: {context.ReadInput(node, 4)},");
         context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
         context.Writer.Line($"    batch: {shape[0]}, channels: {shape[1]}, spatial: {spatial}, epsilon: {Literals.Float(epsilon)});");
+    }
+
+    /// <summary>
+    /// Writes the training-mode kernel: one thread group per channel takes the mean and population variance over the
+    /// N images and spatial positions of one observation, as the CPU path does (see <see cref="EmitTraining"/>), then
+    /// normalizes and updates running_mean and running_var.
+    /// </summary>
+    private static void EmitGpuTraining(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int channels = shape[1];
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        float epsilon = node.GetFloat(context.Shapes, "epsilon", 1e-5f);
+        float momentum = node.GetFloat(context.Shapes, "momentum", 0.9f);
+        var views = new List<(string, string)>
+        {
+            ("x", context.ReadInput(node, 0)), ("scale", context.ReadInput(node, 1)), ("bias", context.ReadInput(node, 2)),
+            ("inputMean", context.ReadInput(node, 3)), ("inputVariance", context.ReadInput(node, 4)), ("y", context.WriteOutput(node, 0)),
+        };
+        if (HasOutput(node, 1))
+        {
+            views.Add(("runningMean", context.WriteOutput(node, 1)));
+        }
+
+        if (HasOutput(node, 2))
+        {
+            views.Add(("runningVariance", context.WriteOutput(node, 2)));
+        }
+
+        void WriteRunningStatistics()
+        {
+            if (HasOutput(node, 1))
+            {
+                context.Writer.Line($"runningMean[row] = (inputMean[row] * {Literals.Float(momentum)}) + (mean * {Literals.Float(1f - momentum)});");
+            }
+
+            if (HasOutput(node, 2))
+            {
+                context.Writer.Line($"runningVariance[row] = (inputVariance[row] * {Literals.Float(momentum)}) + (variance * {Literals.Float(1f - momentum)});");
+            }
+        }
+
+        var rows = new NormalizationGpuEmitter.Rows(
+            channels,
+            shape[0] * spatial,
+            (row, column) => $"(((({column} / {spatial}) * {channels}) + {row}) * {spatial}) + ({column} % {spatial})",
+            (row, column) => $"(centered * inverse * scale[{row}]) + bias[{row}]",
+            $"1f / global::System.MathF.Sqrt(variance + {Literals.Float(epsilon)})",
+            HasOutput(node, 1) || HasOutput(node, 2) ? WriteRunningStatistics : null);
+        NormalizationGpuEmitter.Emit(node, context, "BatchNormalizationTraining", views, rows);
     }
 
     /// <summary>

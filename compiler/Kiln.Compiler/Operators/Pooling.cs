@@ -128,69 +128,20 @@ internal sealed class PoolOperator : Operator
     public override bool HasGpuKernels => true;
 
     /// <summary>
-    /// One thread per output element reduces the window's taps inside the input. An average divides by the taps
-    /// inside the input, or with count_include_pad by those inside the padded input, as the CPU kernel does.
+    /// One thread per output element reduces the window's taps inside the input, over 1, 2 or 3 spatial axes, as
+    /// <see cref="PoolingGpuEmitter"/> describes.
     /// </summary>
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
         (int[] input, SpatialGeometry g) = Compute(node, context.Shapes);
-        if (g.Kernel.Length == 3 || (_max && HasIndices(node)))
-        {
-            throw context.Unsupported(node, "the GPU kernels pool 1-D and 2-D windows without MaxPool's Indices output");
-        }
-
-        bool twoDimensional = g.Kernel.Length == 2;
-        int Height(int[] values, int oneDimensional) => twoDimensional ? values[0] : oneDimensional;
-        int Width(int[] values) => values[values.Length - 1];
-        int[] spatial = input.Skip(2).ToArray();
-        int inHeight = Height(spatial, 1);
-        int inWidth = Width(spatial);
-        int outHeight = Height(g.Output, 1);
-        int outWidth = Width(g.Output);
-        int count = input[0] * input[1] * outHeight * outWidth;
-        bool countIncludePad = !_max && node.GetInt(context.Shapes, "count_include_pad", 0) != 0;
-        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        context.ElementwiseKernel(node, OpType, count, views, () =>
-        {
-            Emit.SourceWriter writer = context.Writer;
-            writer.Line($"int outColumn = i % {outWidth};");
-            writer.Line($"int outRow = i / {outWidth} % {outHeight};");
-            writer.Line($"int plane = i / {outWidth * outHeight};");
-            writer.Line($"int rowStart = (outRow * {Height(g.Strides, 1)}) - {Height(g.PadBegin, 0)};");
-            writer.Line($"int columnStart = (outColumn * {Width(g.Strides)}) - {Width(g.PadBegin)};");
-            writer.Line(_max ? "float result = float.NegativeInfinity;" : "float result = 0f;");
-            if (!_max)
-            {
-                writer.Line("int taps = 0;");
-            }
-
-            using (writer.Open($"for (int kernelRow = 0; kernelRow < {Height(g.Kernel, 1)}; kernelRow++)"))
-            {
-                writer.Line($"int row = rowStart + (kernelRow * {Height(g.Dilations, 1)});");
-                using (writer.Open($"for (int kernelColumn = 0; kernelColumn < {Width(g.Kernel)}; kernelColumn++)"))
-                {
-                    writer.Line($"int column = columnStart + (kernelColumn * {Width(g.Dilations)});");
-                    writer.Line($"bool inside = row >= 0 && row < {inHeight} && column >= 0 && column < {inWidth};");
-                    if (countIncludePad)
-                    {
-                        writer.Line($"bool insidePadding = row >= {-Height(g.PadBegin, 0)} && row < {inHeight + Height(g.PadEnd, 0)} && column >= {-Width(g.PadBegin)} && column < {inWidth + Width(g.PadEnd)};");
-                        writer.Line("taps += insidePadding ? 1 : 0;");
-                    }
-                    else if (!_max)
-                    {
-                        writer.Line("taps += inside ? 1 : 0;");
-                    }
-
-                    using (writer.Open("if (inside)"))
-                    {
-                        writer.Line($"float value = x[(((plane * {inHeight}) + row) * {inWidth}) + column];");
-                        writer.Line(_max ? "result = value > result ? value : result;" : "result += value;");
-                    }
-                }
-            }
-
-            writer.Line(_max ? "y[i] = result;" : "y[i] = result / taps;");
-        });
+        bool withIndices = _max && HasIndices(node);
+        var window = new PoolingGpuEmitter.Window(
+            _max ? PoolingGpuEmitter.Reduction.Max : PoolingGpuEmitter.Reduction.Average,
+            CountIncludePad: !_max && node.GetInt(context.Shapes, "count_include_pad", 0) != 0,
+            WithIndices: withIndices,
+            ColumnMajor: withIndices && node.GetInt(context.Shapes, "storage_order", 0) != 0,
+            P: 0);
+        PoolingGpuEmitter.Emit(node, context, OpType, input, g, window);
     }
 
     /// <summary>Declares the static <c>Pool2DGeometry</c> of a 1-D or 2-D pooling node, a 1-D one as height 1, and returns its name.</summary>

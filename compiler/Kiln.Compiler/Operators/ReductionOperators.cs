@@ -188,6 +188,29 @@ internal sealed class GlobalLpPoolOperator : Operator
             $"{CpuEmitContext.Kernels}Reduction.LpNorm({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, " +
             $"rows: {shape[0] * shape[1]}, columns: {spatial}, p: {node.GetInt(context.Shapes, "p", 2)});");
     }
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One thread per channel plane sums |x|^p over its spatial values, in float.</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        int p = (int)node.GetInt(context.Shapes, "p", 2);
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernel(node, OpType, shape[0] * shape[1], views, () =>
+        {
+            context.Writer.Line($"int first = i * {spatial};");
+            context.Writer.Line("float sum = 0f;");
+            using (context.Writer.Open($"for (int j = 0; j < {spatial}; j++)"))
+            {
+                context.Writer.Line("float value = x[first + j];");
+                context.Writer.Line($"sum += {PoolingGpuEmitter.LpPower("value", p)};");
+            }
+
+            context.Writer.Line($"y[i] = {PoolingGpuEmitter.LpRoot("sum", p)};");
+        });
+    }
 }
 
 /// <summary>Axis lists turned into the shape and bit mask that the runtime's axis-mask kernels take.</summary>

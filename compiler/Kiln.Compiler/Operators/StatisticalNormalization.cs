@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
@@ -47,6 +48,25 @@ internal sealed class InstanceNormalizationOperator : Operator
         context.Writer.Line($"    bias: {context.ReadInput(node, 2)},");
         context.Writer.Line($"    y: {context.WriteOutput(node, 0)},");
         context.Writer.Line($"    batch: {shape[0]}, channels: {shape[1]}, spatial: {spatial}, epsilon: {Literals.Float(epsilon)});");
+    }
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One thread group per image and channel (see <see cref="NormalizationGpuEmitter"/>).</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        int spatial = shape.Skip(2).Aggregate(1, (a, b) => a * b);
+        float epsilon = node.GetFloat(context.Shapes, "epsilon", 1e-5f);
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("scale", context.ReadInput(node, 1)), ("bias", context.ReadInput(node, 2)), ("y", context.WriteOutput(node, 0)) };
+        var rows = new NormalizationGpuEmitter.Rows(
+            shape[0] * shape[1],
+            spatial,
+            (row, column) => $"({row} * {spatial}) + {column}",
+            (row, column) => $"(centered * inverse * scale[{row} % {shape[1]}]) + bias[{row} % {shape[1]}]",
+            $"1f / global::System.MathF.Sqrt(variance + {Literals.Float(epsilon)})",
+            Statistics: null);
+        NormalizationGpuEmitter.Emit(node, context, OpType, views, rows);
     }
 }
 
@@ -111,6 +131,53 @@ internal sealed class LayerNormalizationOperator : Operator
         context.Writer.Line($"    rows: {rows}, columns: {columns}, epsilon: {Literals.Float(epsilon)});");
     }
 
+    public override bool HasGpuKernels => true;
+
+    /// <summary>One thread group per row of the normalized axes (see <see cref="NormalizationGpuEmitter"/>).</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        (int rowCount, int columns, _) = Split(node, context.Shapes, context.Shapes.Input(node, 0).Shape);
+        float epsilon = node.GetFloat(context.Shapes, "epsilon", 1e-5f);
+        bool hasBias = context.Shapes.OptionalInput(node, 2) is not null;
+        var views = new List<(string, string)> { ("x", context.ReadInput(node, 0)), ("scale", context.ReadInput(node, 1)), ("y", context.WriteOutput(node, 0)) };
+        if (hasBias)
+        {
+            views.Add(("bias", context.ReadInput(node, 2)));
+        }
+
+        if (HasOutput(node, 1))
+        {
+            views.Add(("meanOutput", context.WriteOutput(node, 1)));
+        }
+
+        if (HasOutput(node, 2))
+        {
+            views.Add(("inverseStdDevOutput", context.WriteOutput(node, 2)));
+        }
+
+        void WriteStatistics()
+        {
+            if (HasOutput(node, 1))
+            {
+                context.Writer.Line("meanOutput[row] = mean;");
+            }
+
+            if (HasOutput(node, 2))
+            {
+                context.Writer.Line("inverseStdDevOutput[row] = inverse;");
+            }
+        }
+
+        var rows = new NormalizationGpuEmitter.Rows(
+            rowCount,
+            columns,
+            (row, column) => $"({row} * {columns}) + {column}",
+            (row, column) => hasBias ? $"(centered * inverse * scale[{column}]) + bias[{column}]" : $"centered * inverse * scale[{column}]",
+            $"1f / global::System.MathF.Sqrt(variance + {Literals.Float(epsilon)})",
+            HasOutput(node, 1) || HasOutput(node, 2) ? WriteStatistics : null);
+        NormalizationGpuEmitter.Emit(node, context, OpType, views, rows);
+    }
+
     private static bool HasOutput(Node node, int position) => position < node.Outputs.Count && node.Outputs[position].Length > 0;
 
     private static (int Rows, int Columns, int Axis) Split(Node node, ShapeContext context, int[] shape)
@@ -160,6 +227,57 @@ internal sealed class MeanVarianceNormalizationOperator : Operator
         context.Writer.Line(
             $"{CpuEmitContext.Kernels}Normalization.MeanVarianceNormalization({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, " +
             $"{shapeField}, reducedAxes: 0x{mask:X});");
+    }
+
+    public override bool HasGpuKernels => true;
+
+    /// <summary>
+    /// One thread group per combination of the kept axes, reducing over the selected axes (see
+    /// <see cref="NormalizationGpuEmitter"/>). The 1e-9 added to the standard deviation is the constant of the
+    /// operator's ONNX function body.
+    /// </summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Input(node, 0).Shape;
+        bool[] selected = Axes(node, context.Shapes, shape.Length);
+        int[] strides = new int[shape.Length];
+        int stride = 1;
+        for (int axis = shape.Length - 1; axis >= 0; axis--)
+        {
+            strides[axis] = stride;
+            stride *= shape[axis];
+        }
+
+        int[] kept = Enumerable.Range(0, shape.Length).Where(axis => !selected[axis]).ToArray();
+        int[] reduced = Enumerable.Range(0, shape.Length).Where(axis => selected[axis]).ToArray();
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        var rows = new NormalizationGpuEmitter.Rows(
+            kept.Aggregate(1, (product, axis) => product * shape[axis]),
+            reduced.Aggregate(1, (product, axis) => product * shape[axis]),
+            (row, column) => $"{Offset(row, kept, shape, strides)} + {Offset(column, reduced, shape, strides)}",
+            (row, column) => "centered * inverse",
+            "1f / (global::System.MathF.Sqrt(variance) + 1e-9f)",
+            Statistics: null);
+        NormalizationGpuEmitter.Emit(node, context, OpType, views, rows);
+    }
+
+    /// <summary>The expression of the input offset of <paramref name="index"/>, a row-major index over <paramref name="axes"/> of the input.</summary>
+    private static string Offset(string index, int[] axes, int[] shape, int[] strides)
+    {
+        var terms = new List<string>();
+        int inner = 1;
+        for (int position = axes.Length - 1; position >= 0; position--)
+        {
+            int axis = axes[position];
+            if (shape[axis] != 1)
+            {
+                terms.Add($"({index} / {inner} % {shape[axis]} * {strides[axis]})");
+            }
+
+            inner *= shape[axis];
+        }
+
+        return terms.Count == 0 ? "0" : "(" + string.Join(" + ", terms) + ")";
     }
 
     private static bool[] Axes(Node node, ShapeContext context, int rank) =>

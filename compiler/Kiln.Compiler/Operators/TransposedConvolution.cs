@@ -40,6 +40,16 @@ internal sealed class ConvTransposeOperator : Operator
         ConvolutionEmitter.Emit(node, context, "TransposedConvolution", "ConvTranspose", "TransposedConv", sizes);
     }
 
+    public override bool HasGpuKernels => true;
+
+    /// <summary>Writes one implicit-GEMM kernel in gather form, one product per image and group (see <see cref="ConvolutionGpuEmitter"/>).</summary>
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        Layout layout = Compute(node, context.Shapes);
+        var sizes = new ConvolutionSizes(layout.Input, layout.OutChannels, layout.Output, layout.Kernel, layout.Strides, layout.Dilations, layout.PadBegin, layout.Groups);
+        ConvolutionGpuEmitter.Emit(node, context, sizes, transposed: true);
+    }
+
     private static Layout Compute(Node node, ShapeContext context)
     {
         TensorInfo x = context.FloatInput(node, 0);
