@@ -26,7 +26,12 @@ internal static class GpuEmitter
 
         // Kernels are written first, because they record the launches the program's table lists.
         var kernels = new SourceWriter(indent: 2);
-        var context = new GpuEmitContext(kernels, model.Shapes, model.Plan, weightOffsets, model.Inputs, className, model.Graph.FileName);
+        int workspaceLength = model.Steps
+            .Where(step => step.Operator.HasGpuKernels)
+            .Select(step => step.Operator.GpuWorkspaceLength(step.Node, model.Shapes))
+            .DefaultIfEmpty(0)
+            .Max();
+        var context = new GpuEmitContext(kernels, model.Shapes, model.Plan, weightOffsets, model.Inputs, className, model.Graph.FileName, workspaceLength);
         foreach (Step step in model.Steps)
         {
             Node node = step.Node;
@@ -65,7 +70,7 @@ internal static class GpuEmitter
             writer.Line();
             writer.Summary("Describes the kernels of the network whose weights they read.");
             writer.Line($"public {ProgramClass}({className} network)");
-            writer.Line($"    : base(Network, arenaLength: {Literals.Int(model.Plan.TensorLength)}, weightLength: {Literals.Int(weightLength)}, Launches)");
+            writer.Line($"    : base(Network, arenaLength: {Literals.Int(checked(model.Plan.TensorLength + workspaceLength))}, weightLength: {Literals.Int(weightLength)}, Launches)");
             writer.Line("{");
             writer.Line("    _network = network;");
             writer.Line("}");
