@@ -11,7 +11,7 @@ internal sealed partial class RnnOperator
     protected override void EmitGpuTimeStep(Node node, RecurrentGpuEmitter emitter, int parity)
     {
         SourceWriter writer = emitter.Context.Writer;
-        emitter.TimeStepKernel("TimeStep", parity, writesState: true, Array.Empty<(string, string)>(), () =>
+        emitter.TimeStepKernel("TimeStep", "Hₜ = f(projection + Hₜ₋₁·Rᵀ)", parity, writesState: true, Array.Empty<(string, string)>(), () =>
         {
             writer.Line("float gate = projection[gates];");
             emitter.DotProducts("hidden", ("gate", 0));
@@ -55,7 +55,7 @@ internal sealed partial class GruOperator
             ("updateGates", context.Workspace(emitter.Workspace.BufferOffset(UpdateGateBuffer), stateLength)),
             ("resetHidden", context.Workspace(emitter.Workspace.BufferOffset(ResetHiddenBuffer), stateLength)),
         };
-        emitter.TimeStepKernel("Gates", parity, writesState: false, buffers, () =>
+        emitter.TimeStepKernel("Gates", "the update gate zₜ and rₜ ⊙ Hₜ₋₁", parity, writesState: false, buffers, () =>
         {
             writer.Line("float update = projection[gates];");
             writer.Line($"float reset = projection[gates + {emitter.Hidden}];");
@@ -70,7 +70,7 @@ internal sealed partial class GruOperator
             writer.Line("resetHidden[i] = reset * hidden[i];");
         });
 
-        emitter.TimeStepKernel("TimeStep", parity, writesState: true, buffers, () =>
+        emitter.TimeStepKernel("TimeStep", "hₜ = g(projection + (rₜ ⊙ Hₜ₋₁)·Rhᵀ) and Hₜ = (1 − zₜ) ⊙ hₜ + zₜ ⊙ Hₜ₋₁", parity, writesState: true, buffers, () =>
         {
             writer.Line($"float candidate = projection[gates + {2 * emitter.Hidden}];");
             emitter.DotProducts("resetHidden", ("candidate", 2));
@@ -96,7 +96,7 @@ internal sealed partial class GruOperator
             views.Add(("b", context.Read(node, bias)));
         }
 
-        emitter.TimeStepKernel("TimeStep", parity, writesState: true, views, () =>
+        emitter.TimeStepKernel("TimeStep", "the gates zₜ and rₜ, hₜ = g(projection + rₜ ⊙ (Hₜ₋₁·Rhᵀ + Rbh)) and Hₜ = (1 − zₜ) ⊙ hₜ + zₜ ⊙ Hₜ₋₁", parity, writesState: true, views, () =>
         {
             writer.Line("float update = projection[gates];");
             writer.Line($"float reset = projection[gates + {hidden}];");
@@ -138,7 +138,7 @@ internal sealed partial class LstmOperator
             views.Add(("peepholes", context.Read(node, peepholes)));
         }
 
-        emitter.TimeStepKernel("TimeStep", parity, writesState: true, views, () =>
+        emitter.TimeStepKernel("TimeStep", "the gates iₜ, oₜ, fₜ and cₜ, the cell state Cₜ and Hₜ = oₜ ⊙ h(Cₜ)", parity, writesState: true, views, () =>
         {
             // The gates are stored in the order i, o, f, c; the peepholes in the order i, o, f.
             writer.Line("float inputGate = projection[gates];");

@@ -88,6 +88,9 @@ internal sealed class RecurrentGpuEmitter
     public void EmitProjection(string? bias, int gateWithoutRecurrentBias)
     {
         string gemm = $"{GpuEmitContext.Runtime}TiledGemm";
+        Writer.Comment(gateWithoutRecurrentBias < 0
+            ? "The input projection X·Wᵀ + Wb + Rb of every time step and direction, which the time steps read."
+            : "The input projection X·Wᵀ + Wb + Rb of every time step and direction, which the time steps read; gate h gets Wb only.");
         using (Context.Kernel(_node, "Projection", $"{gemm}.Tiles(batches: {_sizes.Directions}, m: {Rows}, n: {GateWidth})"))
         {
             Writer.Line($"var operands = new {GpuEmitContext.Runtime}RecurrentProjectionOperands");
@@ -119,6 +122,8 @@ internal sealed class RecurrentGpuEmitter
             targets.Add(($"buffer{buffer}", Context.Workspace(Workspace.BufferOffset(buffer), StateLength), initial));
         }
 
+        Writer.Line();
+        Writer.Comment("Zero the time-step counter and load the initial states.");
         using (Context.Kernel(_node, "Start", GpuEmitContext.GroupsFor(StateLength)))
         {
             Writer.Line($"{GpuEmitContext.View} counter = {Context.Workspace(Workspace.CounterOffset, 2)};");
@@ -137,7 +142,7 @@ internal sealed class RecurrentGpuEmitter
             }
 
             Writer.Line();
-            using (StateLoop())
+            using (StateLoop(declareUnit: _sizes.BatchMajor && targets.Any(target => target.Initial is not null)))
             {
                 foreach ((string local, _, string? initial) in targets)
                 {
@@ -187,6 +192,8 @@ internal sealed class RecurrentGpuEmitter
             return;
         }
 
+        Writer.Line();
+        Writer.Comment("Copy the final states to the outputs.");
         using (Context.Kernel(_node, "Store", GpuEmitContext.GroupsFor(StateLength)))
         {
             for (int copy = 0; copy < copies.Count; copy++)
@@ -195,7 +202,7 @@ internal sealed class RecurrentGpuEmitter
                 Writer.Line($"{GpuEmitContext.View} output{copy} = {Context.WriteOutput(_node, copies[copy].Output)};");
             }
 
-            using (StateLoop())
+            using (StateLoop(declareUnit: _sizes.BatchMajor))
             {
                 for (int copy = 0; copy < copies.Count; copy++)
                 {
@@ -207,7 +214,7 @@ internal sealed class RecurrentGpuEmitter
 
     /// <summary>
     /// Writes a time-step kernel of parity <paramref name="parity"/>, whose per-unit body <paramref name="body"/>
-    /// writes. The body has the locals <c>i</c> (the unit's place
+    /// writes; <paramref name="description"/> says what it computes, for the comment above it. The body has the locals <c>i</c> (the unit's place
     /// in the state), <c>unit</c>, <c>sequence</c>, <c>direction</c>, <c>step</c> (the time step), <c>gates</c> (the
     /// unit's first gate in the projection), <c>state</c> (the sequence's first unit in the state) and
     /// <c>weightRow</c> (the unit's first gate row in R), and the views <c>projection</c>, <c>r</c>,
@@ -217,9 +224,11 @@ internal sealed class RecurrentGpuEmitter
     /// Whether the kernel computes the next hidden state (<c>nextHidden</c>) and advances the counter. A sequence that
     /// has ended keeps its state there, and its Y is zero. A kernel that does not write the state skips such sequences.
     /// </param>
-    public void TimeStepKernel(string purpose, int parity, bool writesState, IEnumerable<(string Local, string View)> views, Action body)
+    public void TimeStepKernel(string purpose, string description, int parity, bool writesState, IEnumerable<(string Local, string View)> views, Action body)
     {
         string name = purpose + (parity == 0 ? "Even" : "Odd");
+        Writer.Line();
+        Writer.Comment($"{(parity == 0 ? "Even" : "Odd")} iterations: {description}, one thread for each direction, sequence and hidden unit.");
         using (Context.Kernel(_node, name, GpuEmitContext.GroupsFor(StateLength)))
         {
             WriteTimeStep(parity, writesState, views, body);
@@ -266,7 +275,7 @@ internal sealed class RecurrentGpuEmitter
         }
 
         Writer.Line();
-        using (StateLoop())
+        using (StateLoop(declareUnit: true))
         {
             WriteUnitLocals(writesState);
             body();
@@ -434,10 +443,18 @@ internal sealed class RecurrentGpuEmitter
         }
     }
 
-    /// <summary>Opens the grid-stride loop over the state, with the locals <c>unit</c>, <c>sequence</c> and <c>direction</c> of element <c>i</c>.</summary>
-    private SourceWriter.Block StateLoop()
+    /// <summary>
+    /// Opens the grid-stride loop over the state, with the locals <c>unit</c>, <c>sequence</c> and <c>direction</c> of
+    /// element <c>i</c> when <paramref name="declareUnit"/>.
+    /// </summary>
+    private SourceWriter.Block StateLoop(bool declareUnit)
     {
         SourceWriter.Block loop = Writer.Open($"for (int i = {GpuEmitContext.Runtime}GridStride.Start; i < {StateLength}; i += {GpuEmitContext.Runtime}GridStride.Step)");
+        if (!declareUnit)
+        {
+            return loop;
+        }
+
         Writer.Line($"int unit = i % {_sizes.Hidden};");
         Writer.Line($"int sequence = i / {_sizes.Hidden} % {_sizes.Batch};");
         Writer.Line($"int direction = i / {_sizes.Batch * _sizes.Hidden};");
