@@ -22,7 +22,11 @@ internal static class GpuEmitter
     public static void Emit(SourceWriter writer, NetworkModel model)
     {
         string className = model.Request.ClassName;
-        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights);
+        List<GpuComputedWeight> computedWeights = model.Steps
+            .Where(step => step.Operator.HasGpuKernels)
+            .SelectMany(step => step.Operator.GpuComputedWeights(step.Node, model.Shapes))
+            .ToList();
+        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights, computedWeights);
 
         // Kernels are written first, because they record the launches the program's table lists.
         var kernels = new SourceWriter(indent: 2);
@@ -86,14 +90,19 @@ internal static class GpuEmitter
                     string owner = weight.Initializer.Storage is TensorStorage.Raw or TensorStorage.PackedFloats ? "_network" : className;
                     writer.Line($"{owner}.{weight.Identifier}.CopyTo(weights.Slice({Literals.Int(weightOffsets[weight.Initializer.Name])}, {Literals.Int(count)}));");
                 }
+
+                foreach (GpuComputedWeight weight in computedWeights)
+                {
+                    writer.Line($"{weight.Fill($"weights.Slice({Literals.Int(weightOffsets[weight.Key])}, {Literals.Int(weight.Length)})")};");
+                }
             }
 
             writer.Append(kernels);
         }
     }
 
-    /// <summary>Packs the float weights one after another, each at an aligned offset.</summary>
-    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights)
+    /// <summary>Packs the float weights, then the computed weights, one after another, each at an aligned offset.</summary>
+    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights, List<GpuComputedWeight> computedWeights)
     {
         var offsets = new Dictionary<string, int>(System.StringComparer.Ordinal);
         long length = 0;
@@ -101,6 +110,12 @@ internal static class GpuEmitter
         {
             offsets[weight.Initializer.Name] = checked((int)length);
             length += (weight.Initializer.ElementCount + Alignment - 1) / Alignment * Alignment;
+        }
+
+        foreach (GpuComputedWeight weight in computedWeights)
+        {
+            offsets[weight.Key] = checked((int)length);
+            length += ((long)weight.Length + Alignment - 1) / Alignment * Alignment;
         }
 
         return (offsets, checked((int)length));

@@ -208,4 +208,15 @@ internal sealed class GpuEmitContext
 
         return $"arena.SubView(arenaStart + {Literals.Int((long)_plan.TensorLength + offset)}, {Literals.Int(length)})";
     }
+
+    /// <summary>An ILGPU view expression of the computed weight <paramref name="key"/> (see <see cref="Operator.GpuComputedWeights"/>).</summary>
+    public string ReadComputedWeight(string key, int length)
+    {
+        if (!_weightOffsets.TryGetValue(key, out int offset))
+        {
+            throw new InvalidOperationException($"No computed weight '{key}' was placed; the operator must list it in GpuComputedWeights.");
+        }
+
+        return $"weights.SubView({Literals.Int(offset)}, {Literals.Int(length)})";
+    }
 }

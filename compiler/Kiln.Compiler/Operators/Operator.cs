@@ -56,6 +56,13 @@ internal abstract class Operator
     /// </summary>
     public virtual int GpuWorkspaceLength(Graph.Node node, ShapeContext context) => 0;
 
+    /// <summary>
+    /// The floats that <see cref="EmitGpu"/> reads through <see cref="GpuEmitContext.ReadComputedWeight"/>, computed
+    /// on the host when the network is created; none for most operators.
+    /// </summary>
+    public virtual System.Collections.Generic.IReadOnlyList<GpuComputedWeight> GpuComputedWeights(Graph.Node node, ShapeContext context) =>
+        System.Array.Empty<GpuComputedWeight>();
+
     /// <summary>The attributes that matter, for the comment above the emitted code; empty when there are none.</summary>
     public virtual string DescribeAttributes(Graph.Node node, ShapeContext context) => string.Empty;
 }
