@@ -200,8 +200,9 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
 
         public long[] StateShape => BatchMajor ? [Batch, Directions, Hidden] : [Directions, Batch, Hidden];
 
-        public long[] OutputShape(string output) =>
-            output == "y" ? (BatchMajor ? [Batch, Sequence, Directions, Hidden] : [Sequence, Directions, Batch, Hidden]) : StateShape;
+        public long[] YShape => BatchMajor ? [Batch, Sequence, Directions, Hidden] : [Sequence, Directions, Batch, Hidden];
+
+        public long[] OutputShape(string output) => output == "y" ? YShape : StateShape;
 
         public ModelProto Build(int seed)
         {

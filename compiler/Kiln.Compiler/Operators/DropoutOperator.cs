@@ -10,7 +10,8 @@ namespace Kiln.Compiler.Operators;
 /// Dropout, opsets 7–17 (before opset 7 its <c>is_test</c> attribute defaulted to training mode). In inference it
 /// emits no code: the output names the input's values and the optional mask is a constant, all true. From opset 12
 /// training_mode is an input; when it is not a constant false, the step runs <c>Kiln.Cpu.Dropout</c>, which drops
-/// values by a seeded generator in training mode.
+/// values by a seeded generator in training mode. The GPU kernel drops the same values, from uniform numbers drawn
+/// when the network is created, and so needs the seed attribute.
 /// </summary>
 internal sealed class DropoutOperator : Operator
 {

@@ -197,7 +197,7 @@ internal sealed class GpuEmitContext
     /// <summary>
     /// An ILGPU view expression of floats <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="length"/>
     /// of the observation's kernel workspace, valid inside a kernel that does not span observations. Steps run one
-    /// after another, so every step may use the whole workspace, and it holds nothing from one step to the next.
+    /// after another, so every step may use the whole workspace, and no value in it lasts from one step to the next.
     /// </summary>
     public string Workspace(int offset, int length)
     {

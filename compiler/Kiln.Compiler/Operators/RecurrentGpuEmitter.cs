@@ -214,7 +214,7 @@ internal sealed class RecurrentGpuEmitter
 
     /// <summary>
     /// Writes a time-step kernel of parity <paramref name="parity"/>, whose per-unit body <paramref name="body"/>
-    /// writes; <paramref name="description"/> says what it computes, for the comment above it. The body has the locals <c>i</c> (the unit's place
+    /// writes. <paramref name="description"/> states what it computes, for the comment above it. The body has the locals <c>i</c> (the unit's place
     /// in the state), <c>unit</c>, <c>sequence</c>, <c>direction</c>, <c>step</c> (the time step), <c>gates</c> (the
     /// unit's first gate in the projection), <c>state</c> (the sequence's first unit in the state) and
     /// <c>weightRow</c> (the unit's first gate row in R), and the views <c>projection</c>, <c>r</c>,

@@ -2,9 +2,10 @@ namespace Kiln.Compiler.Operators;
 
 /// <summary>
 /// Where the GPU kernels of one RNN, GRU or LSTM node keep their intermediate values in the observation's kernel
-/// workspace: the input projection of every direction and time step, the time-step counter, the hidden state twice
-/// (one time step reads one copy and writes the other), and further state-sized buffers that the operator asks for,
-/// such as LSTM's cell state. Offsets are in floats, each region starting at a multiple of 16 floats (64 bytes).
+/// workspace. It contains the input projection of every direction and time step, the time-step counter and two copies
+/// of the hidden state, because a time step reads one copy and writes the other. Further state-sized buffers follow
+/// where the operator requests them, such as LSTM's cell state. Offsets are in floats, and each region starts at a
+/// multiple of 16 floats (64 bytes).
 /// </summary>
 internal sealed class RecurrentGpuWorkspace
 {
