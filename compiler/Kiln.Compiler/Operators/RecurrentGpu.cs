@@ -18,6 +18,11 @@ internal abstract partial class RecurrentOperator
     {
         ShapeContext shapes = context.Shapes;
         RecurrentSizes sizes = Sizes(node, shapes);
+        if (sizes.Sequence == 0 || sizes.Batch == 0 || sizes.Input == 0 || sizes.Hidden == 0)
+        {
+            throw context.Unsupported(node, $"X has shape {shapes.Input(node, 0).ShapeText} and the hidden size is {sizes.Hidden}, but the GPU kernels need a sequence length, batch size, input size and hidden size of at least 1");
+        }
+
         RecurrentActivation[] activations = RecurrentActivations.Read(node, shapes, _defaultActivations, sizes.Directions);
         var workspace = RecurrentGpuWorkspace.Create(sizes, _gates, GpuStateBuffers(node, shapes));
         var emitter = new RecurrentGpuEmitter(

@@ -334,6 +334,8 @@ internal sealed class RecurrentGpuEmitter
     /// </summary>
     public void DotProducts(string stateView, params (string Local, int Gate)[] sums)
     {
+        // NOTE: each thread walks its own rows of R, so neighboring threads read floats one hidden size apart and
+        // the reads are not coalesced. A transposed copy of R would coalesce them; no GPU has measured the cost yet.
         int hidden = _sizes.Hidden;
         using (Writer.Open($"for (int k = 0; k < {hidden}; k++)"))
         {
