@@ -120,6 +120,7 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
                 Strings("activations", "HardSigmoid", "ScaledTanh", "Affine"),
                 TestModels.Floats("activation_alpha", 0.3f, 1.2f, 0.9f), TestModels.Floats("activation_beta", 0.6f, 0.8f, 0.1f),
             ],
+            RunTimeLengths = true,
             Outputs = ["y", "y_h", "y_c"],
         },
         ["gru_bidirectional"] = new RecurrentModel("GRU", Gates: 3, Sequence: 8, Batch: 3, Input: 24, Hidden: 50, Directions: 2)
@@ -137,6 +138,7 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
                 Strings("activations", "Sigmoid", "Relu", "HardSigmoid", "Softsign"),
                 TestModels.Floats("activation_alpha", 0.25f), TestModels.Floats("activation_beta", 0.5f),
             ],
+            InitialStates = true,
             Outputs = ["y", "y_h"],
         },
         ["rnn_bidirectional"] = new RecurrentModel("RNN", Gates: 1, Sequence: 10, Batch: 2, Input: 18, Hidden: 70, Directions: 2)
