@@ -38,6 +38,8 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
     [InlineData("rnn_bidirectional", "y_h")]
     [InlineData("rnn_batch_major", "y_h")]
     [InlineData("rnn_forward", "y")]
+    [InlineData("lstm_dense", "y_h")]
+    [InlineData("lstm_dense", "scores")]
     public void OutputMatchesCpu(string model, string output)
     {
         float[] expected = _models.Run(model, output, ExecutionEnvironment.Cpu);
@@ -162,6 +164,11 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
             Bias = false,
             Outputs = ["", "y_h"],
         },
+        ["lstm_dense"] = new RecurrentModel("LSTM", Gates: 4, Sequence: 5, Batch: 2, Input: 12, Hidden: 40, Directions: 1)
+        {
+            Outputs = ["", "y_h"],
+            DenseHead = true,
+        },
         ["rnn_forward"] = new RecurrentModel("RNN", Gates: 1, Sequence: 5, Batch: 2, Input: 8, Hidden: 130, Directions: 1)
         {
             Attributes = [Strings("activations", "Softplus")],
@@ -198,6 +205,12 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
 
         public string[] Outputs { get; init; } = ["y"];
 
+        /// <summary>
+        /// Whether Y_h goes on through Flatten and a Gemm with ten outputs, "scores": a dense layer whose GPU product
+        /// spans the observations, so it steps through the arenas, whose length includes the recurrent workspace.
+        /// </summary>
+        public bool DenseHead { get; init; }
+
         public long[] InputShape => BatchMajor ? [Batch, Sequence, Input] : [Sequence, Batch, Input];
 
         public long[] StateShape => BatchMajor ? [Batch, Directions, Hidden] : [Directions, Batch, Hidden];
@@ -212,8 +225,8 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
             float scale = 1f / MathF.Sqrt(Hidden);
             var graph = new GraphProto { Name = OpType };
             graph.Input.Add(TestModels.Value("x", InputShape));
-            string graphOutput = Outputs.First(name => name.Length > 0);
-            graph.Output.Add(TestModels.Value(graphOutput, OutputShape(graphOutput)));
+            string graphOutput = DenseHead ? "scores" : Outputs.First(name => name.Length > 0);
+            graph.Output.Add(TestModels.Value(graphOutput, DenseHead ? [1, 10] : OutputShape(graphOutput)));
 
             var inputs = new List<string> { "x", "W", "R" };
             graph.Initializer.Add(Uniform(random, "W", [Directions, Gates * Hidden, Input], scale));
@@ -274,6 +287,15 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
             }
 
             graph.Node.Add(TestModels.Node(OpType.ToLowerInvariant(), OpType, inputs.ToArray(), Outputs, attributes.ToArray()));
+            if (DenseHead)
+            {
+                int features = Directions * Batch * Hidden;
+                graph.Initializer.Add(Uniform(random, "dense_W", [10, features], 1f / MathF.Sqrt(features)));
+                graph.Initializer.Add(Uniform(random, "dense_B", [10], 0.1f));
+                graph.Node.Add(TestModels.Node("flatten", "Flatten", ["y_h"], ["features"], TestModels.Int("axis", 0)));
+                graph.Node.Add(TestModels.Node("dense", "Gemm", ["features", "dense_W", "dense_B"], ["scores"], TestModels.Int("transB", 1)));
+            }
+
             return TestModels.Model(graph, 14);
         }
 
