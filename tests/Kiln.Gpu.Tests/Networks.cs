@@ -11,3 +11,10 @@ public sealed partial class ResNet18Features;
 /// <summary>The same fashion-alexnet with GPU kernels turned off, to check the attribute option.</summary>
 [OnnxNetwork("fashion-alexnet.onnx", GpuKernels = false)]
 public sealed partial class FashionAlexNetCpuOnly;
+
+/// <summary>
+/// fashion-lstm (opset 13) up to its LSTM node, whose outputs are every hidden state (lstm_Y) and the last one (lstm),
+/// with GPU kernels. S is fixed to the 28 image rows, and the batch dimension N becomes one observation.
+/// </summary>
+[OnnxNetwork("fashion-lstm.onnx", Dimensions = "S=28", TargetLayer = "lstm")]
+public sealed partial class FashionLstmFeatures;

@@ -16,14 +16,7 @@ internal static class TestData
     /// </summary>
     public static float[] FashionMnist(int count)
     {
-        string path = Path.Combine(SharedFolder(), "data", "fashion-mnist-t10k", "t10k-images-idx3-ubyte.gz");
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        var header = new byte[16];
-        gzip.ReadExactly(header);
-        Assert.Equal(2051, BinaryPrimitives.ReadInt32BigEndian(header));
-        var pixels = new byte[count * FashionImageSize * FashionImageSize];
-        gzip.ReadExactly(pixels);
-
+        byte[] pixels = ReadFashionPixels(count);
         int plane = FashionFrameSize * FashionFrameSize;
         var input = new float[count * 3 * plane];
         for (int image = 0; image < count; image++)
@@ -44,6 +37,13 @@ internal static class TestData
         return input;
     }
 
+    /// <summary>
+    /// The first <paramref name="count"/> Fashion-MNIST test images as fashion-lstm's sequences: image row r is time
+    /// step r, pixel / 255, so each observation is the image's 28×28 pixels in row-major order.
+    /// </summary>
+    public static float[] FashionMnistSequences(int count) =>
+        ReadFashionPixels(count).Select(pixel => pixel / 255f).ToArray();
+
     /// <summary>A photo resized to 224×224, RGB, with 128 subtracted so that its values lie around zero as ResNet18 expects.</summary>
     public static float[] Photo(string name)
     {
@@ -55,6 +55,19 @@ internal static class TestData
         }
 
         return image;
+    }
+
+    /// <summary>The bytes of the first <paramref name="count"/> Fashion-MNIST test images, 28×28 each, row-major.</summary>
+    private static byte[] ReadFashionPixels(int count)
+    {
+        string path = Path.Combine(SharedFolder(), "data", "fashion-mnist-t10k", "t10k-images-idx3-ubyte.gz");
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        var header = new byte[16];
+        gzip.ReadExactly(header);
+        Assert.Equal(2051, BinaryPrimitives.ReadInt32BigEndian(header));
+        var pixels = new byte[count * FashionImageSize * FashionImageSize];
+        gzip.ReadExactly(pixels);
+        return pixels;
     }
 
     private static string SharedFolder()

@@ -22,11 +22,20 @@ internal static class GpuEmitter
     public static void Emit(SourceWriter writer, NetworkModel model)
     {
         string className = model.Request.ClassName;
-        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights);
+        List<GpuComputedWeight> computedWeights = model.Steps
+            .Where(step => step.Operator.HasGpuKernels)
+            .SelectMany(step => step.Operator.GpuComputedWeights(step.Node, model.Shapes))
+            .ToList();
+        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights, computedWeights);
 
         // Kernels are written first, because they record the launches the program's table lists.
         var kernels = new SourceWriter(indent: 2);
-        var context = new GpuEmitContext(kernels, model.Shapes, model.Plan, weightOffsets, model.Inputs, className, model.Graph.FileName);
+        int workspaceLength = model.Steps
+            .Where(step => step.Operator.HasGpuKernels)
+            .Select(step => step.Operator.GpuWorkspaceLength(step.Node, model.Shapes))
+            .DefaultIfEmpty(0)
+            .Max();
+        var context = new GpuEmitContext(kernels, model.Shapes, model.Plan, weightOffsets, model.Inputs, className, model.Graph.FileName, workspaceLength);
         foreach (Step step in model.Steps)
         {
             Node node = step.Node;
@@ -65,7 +74,7 @@ internal static class GpuEmitter
             writer.Line();
             writer.Summary("Describes the kernels of the network whose weights they read.");
             writer.Line($"public {ProgramClass}({className} network)");
-            writer.Line($"    : base(Network, arenaLength: {Literals.Int(model.Plan.TensorLength)}, weightLength: {Literals.Int(weightLength)}, Launches)");
+            writer.Line($"    : base(Network, arenaLength: {Literals.Int(checked(model.Plan.TensorLength + workspaceLength))}, weightLength: {Literals.Int(weightLength)}, Launches)");
             writer.Line("{");
             writer.Line("    _network = network;");
             writer.Line("}");
@@ -81,14 +90,19 @@ internal static class GpuEmitter
                     string owner = weight.Initializer.Storage is TensorStorage.Raw or TensorStorage.PackedFloats ? "_network" : className;
                     writer.Line($"{owner}.{weight.Identifier}.CopyTo(weights.Slice({Literals.Int(weightOffsets[weight.Initializer.Name])}, {Literals.Int(count)}));");
                 }
+
+                foreach (GpuComputedWeight weight in computedWeights)
+                {
+                    writer.Line($"{weight.Fill($"weights.Slice({Literals.Int(weightOffsets[weight.Key])}, {Literals.Int(weight.Length)})")};");
+                }
             }
 
             writer.Append(kernels);
         }
     }
 
-    /// <summary>Packs the float weights one after another, each at an aligned offset.</summary>
-    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights)
+    /// <summary>Packs the float weights, then the computed weights, one after another, each at an aligned offset.</summary>
+    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights, List<GpuComputedWeight> computedWeights)
     {
         var offsets = new Dictionary<string, int>(System.StringComparer.Ordinal);
         long length = 0;
@@ -96,6 +110,12 @@ internal static class GpuEmitter
         {
             offsets[weight.Initializer.Name] = checked((int)length);
             length += (weight.Initializer.ElementCount + Alignment - 1) / Alignment * Alignment;
+        }
+
+        foreach (GpuComputedWeight weight in computedWeights)
+        {
+            offsets[weight.Key] = checked((int)length);
+            length += ((long)weight.Length + Alignment - 1) / Alignment * Alignment;
         }
 
         return (offsets, checked((int)length));

@@ -179,4 +179,44 @@ internal sealed class GpuEmitContext
         .Where(op => op.HasGpuKernels || op is PassthroughOperator or DropoutOperator)
         .Select(op => op.OpType)
         .OrderBy(name => name, StringComparer.Ordinal));
+
+    /// <summary>
+    /// Creates a context whose observation arenas hold, past the planned tensors, <paramref name="workspaceLength"/>
+    /// floats of kernel workspace, the most that any step's <see cref="Operator.GpuWorkspaceLength"/> requests.
+    /// </summary>
+    public GpuEmitContext(SourceWriter writer, ShapeContext shapes, MemoryPlan plan, Dictionary<string, int> weightOffsets, IReadOnlyList<GraphInput> graphInputs, string className, string modelFile, int workspaceLength)
+        : this(writer, shapes, plan, weightOffsets, graphInputs, className, modelFile)
+    {
+        WorkspaceLength = workspaceLength;
+        _arenaLength = checked(plan.TensorLength + workspaceLength);
+    }
+
+    /// <summary>Floats of kernel workspace in each observation's arena, past the planned tensors.</summary>
+    public int WorkspaceLength { get; }
+
+    /// <summary>
+    /// An ILGPU view expression of floats <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="length"/>
+    /// of the observation's kernel workspace, valid inside a kernel that does not span observations. Steps run one
+    /// after another, so every step may use the whole workspace, and no value in it lasts from one step to the next.
+    /// </summary>
+    public string Workspace(int offset, int length)
+    {
+        if (offset < 0 || length < 0 || (long)offset + length > WorkspaceLength)
+        {
+            throw new InvalidOperationException($"Workspace floats {offset} to {(long)offset + length} lie outside the {WorkspaceLength}-float workspace that the operators requested.");
+        }
+
+        return $"arena.SubView(arenaStart + {Literals.Int((long)_plan.TensorLength + offset)}, {Literals.Int(length)})";
+    }
+
+    /// <summary>An ILGPU view expression of the computed weight <paramref name="key"/> (see <see cref="Operator.GpuComputedWeights"/>).</summary>
+    public string ReadComputedWeight(string key, int length)
+    {
+        if (!_weightOffsets.TryGetValue(key, out int offset))
+        {
+            throw new InvalidOperationException($"No computed weight '{key}' was placed; the operator must list it in GpuComputedWeights.");
+        }
+
+        return $"weights.SubView({Literals.Int(offset)}, {Literals.Int(length)})";
+    }
 }

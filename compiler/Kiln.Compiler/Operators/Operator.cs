@@ -50,6 +50,19 @@ internal abstract class Operator
     public virtual void EmitGpu(Graph.Node node, GpuEmitContext context) =>
         throw context.Unsupported(node, $"the GPU backend has no kernel for {OpType} yet");
 
+    /// <summary>
+    /// Floats of kernel workspace that <see cref="EmitGpu"/> needs in each observation's arena past the planned tensors
+    /// (see <see cref="GpuEmitContext.Workspace"/>); 0 for most operators.
+    /// </summary>
+    public virtual int GpuWorkspaceLength(Graph.Node node, ShapeContext context) => 0;
+
+    /// <summary>
+    /// The floats that <see cref="EmitGpu"/> reads through <see cref="GpuEmitContext.ReadComputedWeight"/>, computed
+    /// on the host when the network is created; none for most operators.
+    /// </summary>
+    public virtual System.Collections.Generic.IReadOnlyList<GpuComputedWeight> GpuComputedWeights(Graph.Node node, ShapeContext context) =>
+        System.Array.Empty<GpuComputedWeight>();
+
     /// <summary>The attributes that matter, for the comment above the emitted code; empty when there are none.</summary>
     public virtual string DescribeAttributes(Graph.Node node, ShapeContext context) => string.Empty;
 }

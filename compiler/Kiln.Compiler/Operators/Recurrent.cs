@@ -17,7 +17,7 @@ internal static class RecurrentOperators
 }
 
 /// <summary>RNN (opsets 7–17): Hₜ = f(Xₜ·Wᵀ + Hₜ₋₁·Rᵀ + Wb + Rb), f Tanh by default.</summary>
-internal sealed class RnnOperator : RecurrentOperator
+internal sealed partial class RnnOperator : RecurrentOperator
 {
     public RnnOperator()
         : base("RNN", gates: 1, defaultActivations: new[] { "Tanh" })
@@ -28,7 +28,7 @@ internal sealed class RnnOperator : RecurrentOperator
 }
 
 /// <summary>GRU (opsets 7–17): update, reset and hidden gates (z, r, h), f Sigmoid and g Tanh by default.</summary>
-internal sealed class GruOperator : RecurrentOperator
+internal sealed partial class GruOperator : RecurrentOperator
 {
     public GruOperator()
         : base("GRU", gates: 3, defaultActivations: new[] { "Sigmoid", "Tanh" })
@@ -52,7 +52,7 @@ internal sealed class GruOperator : RecurrentOperator
 /// LSTM (opsets 7–17): input, output, forget and cell gates (i, o, f, c), with optional peepholes and coupled input
 /// and forget gates. The defaults are f Sigmoid, g and h Tanh. Its third output is the last cell state Y_c.
 /// </summary>
-internal sealed class LstmOperator : RecurrentOperator
+internal sealed partial class LstmOperator : RecurrentOperator
 {
     public LstmOperator()
         : base("LSTM", gates: 4, defaultActivations: new[] { "Sigmoid", "Tanh", "Tanh" })
@@ -81,8 +81,6 @@ internal sealed class LstmOperator : RecurrentOperator
     public override string DescribeAttributes(Node node, ShapeContext context) =>
         base.DescribeAttributes(node, context) + $", input_forget {(InputForget(node, context) ? 1 : 0)}";
 
-    private const int InitialCInput = 6;
-
     private const int PeepholesInput = 7;
 
     private static bool InputForget(Node node, ShapeContext context) => Flag(node, context, "input_forget");
@@ -103,13 +101,17 @@ internal sealed record RecurrentSizes(int Sequence, int Batch, int Input, int Hi
 /// attributes direction, hidden_size, activations with their alphas and betas, clip and layout. LSTM adds the inputs
 /// initial_c and P and the output Y_c.
 /// </summary>
-internal abstract class RecurrentOperator : Operator
+internal abstract partial class RecurrentOperator : Operator
 {
-    private const int BiasInput = 3;
+    /// <summary>B, the biases.</summary>
+    protected const int BiasInput = 3;
 
     private const int SequenceLengthsInput = 4;
 
     private const int InitialHInput = 5;
+
+    /// <summary>LSTM's initial_c.</summary>
+    protected const int InitialCInput = 6;
 
     /// <summary>The opset that added the <c>layout</c> attribute.</summary>
     private const int LayoutOpset = 14;

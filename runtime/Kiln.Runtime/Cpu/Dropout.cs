@@ -56,6 +56,24 @@ public static class Dropout
         }
     }
 
+    /// <summary>
+    /// Writes the uniform numbers that <see cref="Apply"/> draws for its mask with the seed <paramref name="seed"/>,
+    /// one for each value, so that a GPU kernel can drop the same values. Each number is rounded down to float, which
+    /// keeps every comparison with a float ratio: u ≥ ratio exactly when the rounded u ≥ ratio.
+    /// </summary>
+    /// <param name="seed">The node's seed attribute.</param>
+    /// <param name="uniforms">Receives the numbers in [0, 1), one for each value of the input.</param>
+    public static void DrawUniforms(long seed, Span<float> uniforms)
+    {
+        var generator = new MersenneTwister((uint)seed);
+        for (int i = 0; i < uniforms.Length; i++)
+        {
+            double uniform = generator.NextDouble();
+            float rounded = (float)uniform;
+            uniforms[i] = rounded > uniform ? MathF.BitDecrement(rounded) : rounded;
+        }
+    }
+
     /// <summary>The MT19937 generator with NumPy's legacy seeding and its 53-bit doubles.</summary>
     private struct MersenneTwister
     {
