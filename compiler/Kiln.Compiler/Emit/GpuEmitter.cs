@@ -22,7 +22,8 @@ internal static class GpuEmitter
     public static void Emit(SourceWriter writer, NetworkModel model)
     {
         string className = model.Request.ClassName;
-        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights);
+        List<(string Name, long[] Values)> constants = ConstantsReadAsData(model);
+        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights, constants, model.Shapes);
 
         // Kernels are written first, because they record the launches the program's table lists.
         var kernels = new SourceWriter(indent: 2);
@@ -81,14 +82,23 @@ internal static class GpuEmitter
                     string owner = weight.Initializer.Storage is TensorStorage.Raw or TensorStorage.PackedFloats ? "_network" : className;
                     writer.Line($"{owner}.{weight.Identifier}.CopyTo(weights.Slice({Literals.Int(weightOffsets[weight.Initializer.Name])}, {Literals.Int(count)}));");
                 }
+
+                foreach ((string name, long[] values) in constants)
+                {
+                    string floats = string.Join(", ", values.Select(value => Literals.Float(value)));
+                    writer.Line($"((global::System.ReadOnlySpan<float>)[{floats}]).CopyTo(weights.Slice({Literals.Int(weightOffsets[name])}, {Literals.Int(values.Length)})); // {SourceWriter.OneLine(name)}");
+                }
             }
 
             writer.Append(kernels);
         }
     }
 
-    /// <summary>Packs the float weights one after another, each at an aligned offset.</summary>
-    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights)
+    /// <summary>
+    /// Packs the float weights one after another, each at an aligned offset, and then the integer and bool
+    /// <paramref name="constants"/>, so that kernels read both through the weights view.
+    /// </summary>
+    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights, List<(string Name, long[] Values)> constants, ShapeContext shapes)
     {
         var offsets = new Dictionary<string, int>(System.StringComparer.Ordinal);
         long length = 0;
@@ -98,6 +108,37 @@ internal static class GpuEmitter
             length += (weight.Initializer.ElementCount + Alignment - 1) / Alignment * Alignment;
         }
 
+        foreach ((string name, _) in constants)
+        {
+            offsets[name] = checked((int)length);
+            length += (shapes.Tensor(name).ElementCount + Alignment - 1) / Alignment * Alignment;
+        }
+
         return (offsets, checked((int)length));
+    }
+
+    /// <summary>
+    /// The integer and bool tensors known at build time that steps read as data (Where's condition, a Clip bound,
+    /// a constant layer's copy), which the CPU code writes as static spans and the GPU kernels read from the weights.
+    /// </summary>
+    private static List<(string Name, long[] Values)> ConstantsReadAsData(NetworkModel model)
+    {
+        var weightNames = new HashSet<string>(model.Weights.Select(weight => weight.Initializer.Name), System.StringComparer.Ordinal);
+        var inputNames = new HashSet<string>(model.Inputs.Select(input => input.Name), System.StringComparer.Ordinal);
+        var constants = new List<(string Name, long[] Values)>();
+        foreach (string name in model.Steps.SelectMany(step => step.Node.Inputs).Where(name => name.Length != 0).Distinct())
+        {
+            if (weightNames.Contains(name) || inputNames.Contains(name) || model.Plan.Offsets.ContainsKey(name))
+            {
+                continue;
+            }
+
+            if (model.Shapes.Tensors.TryGetValue(name, out TensorInfo? tensor) && tensor.IntegerValues is long[] values)
+            {
+                constants.Add((name, values));
+            }
+        }
+
+        return constants;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
@@ -47,6 +48,22 @@ internal sealed class ActivationOperator : Operator
         string arguments = string.Concat(_parameters.Select(p =>
             $", {p.Argument}: {Literals.Float(node.GetFloat(context.Shapes, p.Attribute, p.DefaultValue))}"));
         context.Writer.Line($"{CpuEmitContext.Kernels}Activation.{OpType}({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}{arguments});");
+    }
+
+    /// <summary>
+    /// Every activation has a GPU kernel: each thread applies the CPU path's function struct (<c>Activation.LeakyReluFunction</c>
+    /// and so on) to one element, so both backends compute each element with the same code.
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Input(node, 0).ElementCount;
+        string arguments = string.Join(", ", _parameters.Select(p =>
+            $"{p.Argument}: {Literals.Float(node.GetFloat(context.Shapes, p.Attribute, p.DefaultValue))}"));
+        string function = $"new {CpuEmitContext.Kernels}Activation.{OpType}Function({arguments})";
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {function}.Apply(x[i]);"));
     }
 }
 
@@ -107,6 +124,45 @@ internal sealed class ClipOperator : Operator
         }
 
         context.Writer.Line($"{CpuEmitContext.Kernels}Activation.Clip({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, min: {min}, max: {max});");
+    }
+
+    /// <summary>
+    /// Clip has a GPU kernel in every form: each thread applies the CPU path's <c>Activation.ClipFunction</c>, with the
+    /// bounds as literals (attributes, omitted inputs) or read from their one-element tensors (inputs, constant or computed).
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Input(node, 0).ElementCount;
+        var views = new List<(string Local, string View)> { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        string min;
+        string max;
+        if (context.Shapes.Opset < 11)
+        {
+            min = Literals.Float(node.GetFloat(context.Shapes, "min", float.MinValue));
+            max = Literals.Float(node.GetFloat(context.Shapes, "max", float.MaxValue));
+        }
+        else
+        {
+            min = Bound(node, context, 1, "minimum", "float.MinValue", views);
+            max = Bound(node, context, 2, "maximum", "float.MaxValue", views);
+        }
+
+        string function = $"new {CpuEmitContext.Kernels}Activation.ClipFunction(min: {min}, max: {max})";
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {function}.Apply(x[i]);"));
+    }
+
+    /// <summary>The expression for the bound at input <paramref name="position"/>, adding the view it reads; <paramref name="omitted"/> when the input is absent.</summary>
+    private static string Bound(Node node, GpuEmitContext context, int position, string local, string omitted, List<(string Local, string View)> views)
+    {
+        if (node.OptionalInput(position) is null)
+        {
+            return omitted;
+        }
+
+        views.Add((local, context.ReadInput(node, position)));
+        return $"{local}[0]";
     }
 
     private static void CheckBound(Node node, ShapeContext context, int position, string purpose)
