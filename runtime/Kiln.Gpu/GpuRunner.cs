@@ -106,6 +106,13 @@ public sealed class GpuRunner : DeviceRunner
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // A layer with no elements has nothing to copy back, and ILGPU rejects a view at the end of an empty one.
+            if (length == 0)
+            {
+                return;
+            }
+
             EnsureCapacity(observations);
             _inputs!.View.SubView(0, (long)observations * inputLength).CopyFromCPU(_accelerator.DefaultStream, input);
 

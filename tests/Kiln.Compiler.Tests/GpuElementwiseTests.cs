@@ -92,6 +92,21 @@ public sealed class GpuElementwiseTests : IDisposable
     }
 
     [Fact]
+    public void EmptyTensorsLaunchNothing()
+    {
+        (CompiledNetwork cpu, CompiledNetwork gpu) = Compile("empty.onnx", EmptyModel());
+        float[] input = Wave(Observations * 2 * 300, 0.53f, 2f);
+
+        float[] empty = gpu.Activations(input, "empty_cast").ToArray();
+        float[] expected = cpu.Activations(input, "leaky").ToArray();
+        float[] actual = gpu.Activations(input, "leaky").ToArray();
+
+        Assert.Empty(empty);
+        Assert.Empty(cpu.Activations(input, "empty_cast").ToArray());
+        AssertSame("leaky", expected, actual);
+    }
+
+    [Fact]
     public void CastRoundsLikeTargetType()
     {
         (_, CompiledNetwork gpu) = Compile("cast.onnx", CastModel());
@@ -198,6 +213,20 @@ public sealed class GpuElementwiseTests : IDisposable
         graph.Node.Add(Node("log_softmax_inner", "LogSoftmax", ["small"], ["log_softmax_inner"], Int("axis", 1)));
         graph.Node.Add(Node("log_softmax_last", "LogSoftmax", ["small"], ["log_softmax_last"]));
         graph.Node.Add(Node("constant_layer", "Constant", [], ["constant_layer"], TensorAttribute("value", Int64s("values", [2, 3], 4, -1, 7, 0, 2, 9))));
+        return Model(graph, 13);
+    }
+
+    /// <summary>ConstantOfShape and Cast of shape [0], which have nothing to compute, beside LeakyRelu of x.</summary>
+    private static ModelProto EmptyModel()
+    {
+        var graph = new GraphProto { Name = "empty" };
+        graph.Input.Add(Value("x", -1, 2, 300));
+        graph.Output.Add(Value("empty_cast", 0));
+        graph.Output.Add(Value("leaky", -1, 2, 300));
+        graph.Initializer.Add(Int64s("zero_shape", [1], 0));
+        graph.Node.Add(Node("empty", "ConstantOfShape", ["zero_shape"], ["empty"]));
+        graph.Node.Add(Node("empty_cast", "Cast", ["empty"], ["empty_cast"], Int("to", (long)TensorProto.Types.DataType.Float16)));
+        graph.Node.Add(Node("leaky", "LeakyRelu", ["x"], ["leaky"]));
         return Model(graph, 13);
     }
 
