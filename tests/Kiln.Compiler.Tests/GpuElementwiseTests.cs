@@ -32,7 +32,7 @@ public sealed class GpuElementwiseTests : IDisposable
     public void ActivationsMatchCpuCode()
     {
         (CompiledNetwork cpu, CompiledNetwork gpu) = Compile("activations.onnx", ActivationsModel());
-        ReadOnlyMemory<float>[] inputs = [Wave(Observations * 3 * 20 * 30, 0.37f, 3f), new float[] { 0.8f, -0.25f, 1.5f }];
+        ReadOnlyMemory<float>[] inputs = [Wave(Observations * 3 * 20 * 30, 0.37f, 3f, withNaN: true), new float[] { 0.8f, -0.25f, 1.5f }];
 
         foreach (string layer in new[] { "leaky", "elu", "selu", "celu", "hard_sigmoid", "thresholded", "shrink", "clip_inputs", "clip_min_only" })
         {
@@ -62,7 +62,7 @@ public sealed class GpuElementwiseTests : IDisposable
     public void BroadcastingMatchesCpuCode()
     {
         (CompiledNetwork cpu, CompiledNetwork gpu) = Compile("broadcast.onnx", BroadcastModel());
-        ReadOnlyMemory<float>[] inputs = [Wave(Observations * 4 * 40, 0.41f, 2f), Wave(Observations * 8 * 40, 0.19f, 2f), Wave(Observations * 40, 0.83f, 2f)];
+        ReadOnlyMemory<float>[] inputs = [Wave(Observations * 4 * 40, 0.41f, 2f, withNaN: true), Wave(Observations * 8 * 40, 0.19f, 2f), Wave(Observations * 40, 0.83f, 2f)];
 
         foreach (string layer in new[] { "min", "max", "sum", "mean", "single_max", "where_constant", "where_computed" })
         {
@@ -118,8 +118,8 @@ public sealed class GpuElementwiseTests : IDisposable
         float[] bfloat16 = gpu.Activations(input, "bfloat16").ToArray();
         float[] int32 = gpu.Activations(input, "int32").ToArray();
 
-        // 1 + 2⁻¹¹ lies halfway between float16 neighbours 1 and 1 + 2⁻¹⁰ and rounds to even; 65520 rounds past the
-        // largest float16, 65504, to infinity; 6e-8 rounds to the subnormal 2⁻²⁴.
+        // 1 + 2⁻¹¹ lies halfway between the float16 neighbours 1 and 1 + 2⁻¹⁰, so it rounds to the even 1. 65520 rounds
+        // past the largest float16, 65504, to infinity, and 6e-8 rounds to the subnormal 2⁻²⁴.
         Assert.Equal([1f, 1.0009765625f, 65504f, float.PositiveInfinity, -2.5f, 0.7001953125f, 5.9604645e-8f, 1.0087890625f], float16[..8]);
         Assert.Equal(1.0078125f, bfloat16[7]);
         Assert.Equal([1f, 1f, 65519f, 65520f, -2f, 0f, 0f, 1f], int32[..8]);
@@ -247,9 +247,12 @@ public sealed class GpuElementwiseTests : IDisposable
         return (cpu, gpu);
     }
 
-    /// <summary>A deterministic input: <paramref name="amplitude"/> · sin(<paramref name="frequency"/> · i), with some exact zeros.</summary>
-    private static float[] Wave(int count, float frequency, float amplitude) =>
-        Enumerable.Range(0, count).Select(i => i % 17 == 0 ? 0f : amplitude * MathF.Sin(i * frequency)).ToArray();
+    /// <summary>
+    /// A deterministic input: <paramref name="amplitude"/> · sin(<paramref name="frequency"/> · i), with some exact
+    /// zeros and, when <paramref name="withNaN"/> is set, some NaNs.
+    /// </summary>
+    private static float[] Wave(int count, float frequency, float amplitude, bool withNaN = false) =>
+        Enumerable.Range(0, count).Select(i => i % 17 == 0 ? 0f : withNaN && i % 29 == 0 ? float.NaN : amplitude * MathF.Sin(i * frequency)).ToArray();
 
     private static TensorProto Bools(string name, long[] dims, params bool[] values)
     {

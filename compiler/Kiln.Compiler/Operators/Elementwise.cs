@@ -52,14 +52,14 @@ internal sealed class BinaryOperator : Operator
         var views = new[] { ("a", context.ReadInput(node, 0)), ("b", context.ReadInput(node, 1)), ("y", context.WriteOutput(node, 0)) };
         if (a.SequenceEqual(b))
         {
-            context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line($"y[i] = {op}(a[i], b[i]);"));
+            context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {op}(a[i], b[i]);"));
             return;
         }
 
         // Broadcasting: the output index is split into coordinates, and each input steps by its own strides (0 on broadcast axes).
         int[] aStrides = Broadcasting.Strides(a, y);
         int[] bStrides = Broadcasting.Strides(b, y);
-        context.ElementwiseKernel(node, OpType, count, views, () =>
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () =>
         {
             context.Writer.Line("int rest = i;");
             context.Writer.Line("int aIndex = 0;");
@@ -132,7 +132,7 @@ internal sealed class UnaryOperator : Operator
     {
         int count = context.Shapes.Input(node, 0).ElementCount;
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line("y[i] = x[i] > 0f ? x[i] : 0f;"));
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line("y[i] = x[i] > 0f ? x[i] : 0f;"));
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

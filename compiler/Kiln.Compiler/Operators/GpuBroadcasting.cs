@@ -16,7 +16,7 @@ internal static class GpuBroadcasting
     /// </summary>
     /// <param name="writer">The kernel body's writer.</param>
     /// <param name="output">The output shape.</param>
-    /// <param name="inputs">The shape of each input and the name of the local that holds its index.</param>
+    /// <param name="inputs">The shape of each input and the name of the local that stores its index.</param>
     public static string[] WriteIndices(SourceWriter writer, int[] output, IReadOnlyList<(int[] Shape, string Index)> inputs)
     {
         var expressions = new string[inputs.Count];
@@ -42,7 +42,7 @@ internal static class GpuBroadcasting
             }
         }
 
-        // The last axis varies fastest; an input steps by 0 along an axis it is broadcast on, so that term is left out.
+        // The last axis varies fastest. An input steps by 0 along an axis it is broadcast on, so that term is left out.
         for (int axis = output.Length - 1; axis >= 0; axis--)
         {
             string coordinate = $"c{axis}";

@@ -140,7 +140,7 @@ public static class Activation
         }
     }
 
-    /// <summary>LeakyRelu with slope <paramref name="alpha"/>; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>LeakyRelu with slope <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct LeakyReluFunction(float alpha) : IVectorFunction
     {
         /// <inheritdoc/>
@@ -151,39 +151,39 @@ public static class Activation
             Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256.Create(alpha) * x, x);
     }
 
-    /// <summary>Elu with scale <paramref name="alpha"/>; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>Elu with scale <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct EluFunction(float alpha) : IFunction
     {
         /// <inheritdoc/>
         public float Apply(float x) => x < 0f ? (float)(alpha * ScalarMath.ExpMinusOne(x)) : x;
     }
 
-    /// <summary>Selu with <paramref name="alpha"/> and <paramref name="gamma"/>; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>Selu with <paramref name="alpha"/> and <paramref name="gamma"/>, applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct SeluFunction(float alpha, float gamma) : IFunction
     {
         /// <inheritdoc/>
         public float Apply(float x) => (float)(x > 0f ? (double)gamma * x : (double)gamma * alpha * ScalarMath.ExpMinusOne(x));
     }
 
-    /// <summary>Celu with a nonzero <paramref name="alpha"/>; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>Celu with a nonzero <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct CeluFunction(float alpha) : IFunction
     {
         /// <inheritdoc/>
         public float Apply(float x) => x > 0f ? x : (float)(alpha * ScalarMath.ExpMinusOne((double)x / alpha));
     }
 
-    /// <summary>HardSigmoid with <paramref name="alpha"/> and <paramref name="beta"/>; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>HardSigmoid with <paramref name="alpha"/> and <paramref name="beta"/>, applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct HardSigmoidFunction(float alpha, float beta) : IVectorFunction
     {
         /// <inheritdoc/>
-        public float Apply(float x) => MathF.Max(0f, MathF.Min(1f, alpha * x + beta));
+        public float Apply(float x) => ScalarMath.Maximum(0f, ScalarMath.Minimum(1f, alpha * x + beta));
 
         /// <inheritdoc/>
         public Vector256<float> Apply(Vector256<float> x) =>
             Vector256.Max(Vector256<float>.Zero, Vector256.Min(Vector256<float>.One, Vector256.Create(alpha) * x + Vector256.Create(beta)));
     }
 
-    /// <summary>ThresholdedRelu with threshold <paramref name="alpha"/>; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>ThresholdedRelu with threshold <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct ThresholdedReluFunction(float alpha) : IVectorFunction
     {
         /// <inheritdoc/>
@@ -193,7 +193,7 @@ public static class Activation
         public Vector256<float> Apply(Vector256<float> x) => x & Vector256.GreaterThan(x, Vector256.Create(alpha));
     }
 
-    /// <summary>Shrink with <paramref name="lambda"/> and <paramref name="bias"/>; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>Shrink with <paramref name="lambda"/> and <paramref name="bias"/>, applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct ShrinkFunction(float lambda, float bias) : IVectorFunction
     {
         /// <inheritdoc/>
@@ -217,11 +217,11 @@ public static class Activation
         }
     }
 
-    /// <summary>Clip to [<paramref name="min"/>, <paramref name="max"/>]; the CPU kernels and each GPU thread apply it.</summary>
+    /// <summary>Clip to [<paramref name="min"/>, <paramref name="max"/>], applied by the CPU kernels and by each GPU thread.</summary>
     public readonly struct ClipFunction(float min, float max) : IVectorFunction
     {
         /// <inheritdoc/>
-        public float Apply(float x) => MathF.Min(MathF.Max(x, min), max);
+        public float Apply(float x) => ScalarMath.Minimum(ScalarMath.Maximum(x, min), max);
 
         /// <inheritdoc/>
         public Vector256<float> Apply(Vector256<float> x) => Vector256.Min(Vector256.Max(x, Vector256.Create(min)), Vector256.Create(max));

@@ -54,21 +54,26 @@ public static class Conversion
     }
 
     /// <summary>
-    /// Rounds one value to the nearest float16 (ties to even), as <c>(float)(Half)x</c> does; the span form and each GPU
-    /// thread call it. Written with float and bit operations because ILGPU's CUDA backend cannot compile the Half
-    /// conversion; a check over all 2³² float bit patterns found the same result as the Half cast for each (NaN as NaN).
+    /// Rounds one value to the nearest float16 (ties to even), as <c>(float)(Half)x</c> does, for the span form and for
+    /// each GPU thread. It uses float and bit operations, because ILGPU's CUDA backend cannot compile the Half
+    /// conversion. A check of all 2³² float bit patterns on .NET 10 found the Half cast's result for each (NaN as NaN).
     /// </summary>
     /// <param name="x">Value.</param>
     public static float ToFloat16(float x)
     {
         // From 65520, halfway between the largest float16 65504 and 2¹⁶, values round to infinity.
         float magnitude = MathF.Abs(x);
-        if (!(magnitude < 65520f))
+        if (float.IsNaN(x))
         {
-            return float.IsNaN(x) ? x : x > 0f ? float.PositiveInfinity : float.NegativeInfinity;
+            return x;
         }
 
-        // Below 2⁻¹⁴ float16 is subnormal, a multiple of 2⁻²⁴; both scalings by 2²⁴ are exact.
+        if (magnitude >= 65520f)
+        {
+            return x > 0f ? float.PositiveInfinity : float.NegativeInfinity;
+        }
+
+        // Below 2⁻¹⁴ a float16 is subnormal, a multiple of 2⁻²⁴, and both scalings by 2²⁴ are exact.
         int bits = BitConverter.SingleToInt32Bits(x);
         if (magnitude < Float16SmallestNormal)
         {
