@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Kiln.Compiler.Emit;
@@ -110,19 +111,7 @@ internal sealed class ClipOperator : Operator
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        string min;
-        string max;
-        if (context.Shapes.Opset < 11)
-        {
-            min = Literals.Float(node.GetFloat(context.Shapes, "min", float.MinValue));
-            max = Literals.Float(node.GetFloat(context.Shapes, "max", float.MaxValue));
-        }
-        else
-        {
-            min = node.OptionalInput(1) is null ? "float.MinValue" : $"{context.ReadInput(node, 1)}[0]";
-            max = node.OptionalInput(2) is null ? "float.MaxValue" : $"{context.ReadInput(node, 2)}[0]";
-        }
-
+        (string min, string max) = Bounds(node, context.Shapes, position => $"{context.ReadInput(node, position)}[0]");
         context.Writer.Line($"{CpuEmitContext.Kernels}Activation.Clip({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, min: {min}, max: {max});");
     }
 
@@ -136,33 +125,31 @@ internal sealed class ClipOperator : Operator
     {
         int count = context.Shapes.Input(node, 0).ElementCount;
         var views = new List<(string Local, string View)> { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        string min;
-        string max;
-        if (context.Shapes.Opset < 11)
+        (string min, string max) = Bounds(node, context.Shapes, position =>
         {
-            min = Literals.Float(node.GetFloat(context.Shapes, "min", float.MinValue));
-            max = Literals.Float(node.GetFloat(context.Shapes, "max", float.MaxValue));
-        }
-        else
-        {
-            min = Bound(node, context, 1, "minimum", "float.MinValue", views);
-            max = Bound(node, context, 2, "maximum", "float.MaxValue", views);
-        }
+            string local = position == 1 ? "minimum" : "maximum";
+            views.Add((local, context.ReadInput(node, position)));
+            return $"{local}[0]";
+        });
 
         string function = $"new {CpuEmitContext.Kernels}Activation.ClipFunction(min: {min}, max: {max})";
         context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {function}.Apply(x[i]);"));
     }
 
-    /// <summary>The expression for the bound at input <paramref name="position"/>, adding the view it reads; <paramref name="omitted"/> when the input is absent.</summary>
-    private static string Bound(Node node, GpuEmitContext context, int position, string local, string omitted, List<(string Local, string View)> views)
+    /// <summary>
+    /// The C# expressions for the lower and upper bound: literals of the attributes before opset 11, and from opset 11
+    /// <paramref name="readBound"/> of the input position, or the lowest or highest finite float for an omitted input.
+    /// </summary>
+    private static (string Min, string Max) Bounds(Node node, ShapeContext shapes, Func<int, string> readBound)
     {
-        if (node.OptionalInput(position) is null)
+        if (shapes.Opset < 11)
         {
-            return omitted;
+            return (Literals.Float(node.GetFloat(shapes, "min", float.MinValue)), Literals.Float(node.GetFloat(shapes, "max", float.MaxValue)));
         }
 
-        views.Add((local, context.ReadInput(node, position)));
-        return $"{local}[0]";
+        string min = node.OptionalInput(1) is null ? "float.MinValue" : readBound(1);
+        string max = node.OptionalInput(2) is null ? "float.MaxValue" : readBound(2);
+        return (min, max);
     }
 
     private static void CheckBound(Node node, ShapeContext context, int position, string purpose)
