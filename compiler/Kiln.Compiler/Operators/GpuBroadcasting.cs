@@ -42,17 +42,33 @@ internal static class GpuBroadcasting
             }
         }
 
-        // The last axis varies fastest. An input steps by 0 along an axis it is broadcast on, so that term is left out.
+        // The last axis varies fastest. An input steps by 0 along an axis it is broadcast on, so that term is left out,
+        // and an axis of length 1 has only coordinate 0. What remains at the outermost longer axis is its coordinate.
+        int outermost = System.Array.FindIndex(output, length => length != 1);
         for (int axis = output.Length - 1; axis >= 0; axis--)
         {
+            if (output[axis] == 1)
+            {
+                continue;
+            }
+
             string coordinate = $"c{axis}";
-            writer.Line($"int {coordinate} = rest % {Literals.Int(output[axis])};");
-            writer.Line($"rest /= {Literals.Int(output[axis])};");
+            if (axis == outermost)
+            {
+                writer.Line($"int {coordinate} = rest;");
+            }
+            else
+            {
+                writer.Line($"int {coordinate} = rest % {Literals.Int(output[axis])};");
+                writer.Line($"rest /= {Literals.Int(output[axis])};");
+            }
+
             for (int k = 0; k < inputs.Count; k++)
             {
                 if (strides[k] is int[] inputStrides && inputStrides[axis] != 0)
                 {
-                    writer.Line($"{expressions[k]} += {coordinate} * {Literals.Int(inputStrides[axis])};");
+                    string step = inputStrides[axis] == 1 ? coordinate : $"{coordinate} * {Literals.Int(inputStrides[axis])}";
+                    writer.Line($"{expressions[k]} += {step};");
                 }
             }
         }
