@@ -107,6 +107,16 @@ public sealed class GpuElementwiseTests : IDisposable
     }
 
     [Fact]
+    public void AllEmptyNetworkReturnsNothing()
+    {
+        (CompiledNetwork cpu, CompiledNetwork gpu) = Compile("all-empty.onnx", AllEmptyModel());
+        ReadOnlyMemory<float>[] noInputs = [];
+
+        Assert.Empty(cpu.Activations(noInputs, "empty_cast").ToArray());
+        Assert.Empty(gpu.Activations(noInputs, "empty_cast").ToArray());
+    }
+
+    [Fact]
     public void CastRoundsLikeTargetType()
     {
         (_, CompiledNetwork gpu) = Compile("cast.onnx", CastModel());
@@ -227,6 +237,18 @@ public sealed class GpuElementwiseTests : IDisposable
         graph.Node.Add(Node("empty", "ConstantOfShape", ["zero_shape"], ["empty"]));
         graph.Node.Add(Node("empty_cast", "Cast", ["empty"], ["empty_cast"], Int("to", (long)TensorProto.Types.DataType.Float16)));
         graph.Node.Add(Node("leaky", "LeakyRelu", ["x"], ["leaky"]));
+        return Model(graph, 13);
+    }
+
+    /// <summary>A network whose only layers have no elements, so that its arena is empty too. No node reads x, so the network has no input.</summary>
+    private static ModelProto AllEmptyModel()
+    {
+        var graph = new GraphProto { Name = "all-empty" };
+        graph.Input.Add(Value("x", -1, 2));
+        graph.Output.Add(Value("empty_cast", 0));
+        graph.Initializer.Add(Int64s("zero_shape", [1], 0));
+        graph.Node.Add(Node("empty", "ConstantOfShape", ["zero_shape"], ["empty"]));
+        graph.Node.Add(Node("empty_cast", "Cast", ["empty"], ["empty_cast"], Int("to", (long)TensorProto.Types.DataType.Float16)));
         return Model(graph, 13);
     }
 
