@@ -116,6 +116,12 @@ public sealed class GpuRunner : DeviceRunner
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
 
+            // A layer with no elements has nothing to copy back, and ILGPU rejects a view at the end of an empty one.
+            if (length == 0)
+            {
+                return;
+            }
+
             int part = MaxObservationsPerLaunch;
             for (int start = 0; start < observations; start += part)
             {
@@ -152,13 +158,6 @@ public sealed class GpuRunner : DeviceRunner
                 int rows = launch.SpansObservations ? 1 : observations;
                 kernel(new KernelConfig(new Index3D(groups, rows, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, weights, inputs);
             }
-        }
-
-        // An empty layer may sit at the end of the arena, where ILGPU rejects even an empty view, so nothing is copied.
-        if (length == 0)
-        {
-            _accelerator.Synchronize();
-            return;
         }
 
         // Only the requested layer travels back: packed on the device first when several observations have it, so

@@ -79,15 +79,15 @@ public sealed class GpuGenerationTests : IDisposable
     [Fact]
     public void UnsupportedOperatorReportsKln0021()
     {
-        string model = _models.Write("leaky.onnx", LeakyReluModel());
-        const string Declaration = "namespace Sample; [Kiln.OnnxNetwork(\"leaky.onnx\")] public sealed partial class Net;";
+        string model = _models.Write("dropout.onnx", TrainingDropoutModel());
+        const string Declaration = "namespace Sample; [Kiln.OnnxNetwork(\"dropout.onnx\")] public sealed partial class Net;";
 
         GeneratorRun withGpu = GeneratorHarness.Run(GpuHarness.CreateGpuCompilation(Declaration), model);
         GeneratorRun withoutGpu = GeneratorHarness.Run(Declaration, model);
 
         Diagnostic diagnostic = Assert.Single(withGpu.KilnDiagnostics);
         Assert.Equal("KLN0021", diagnostic.Id);
-        Assert.Contains("Node 'act' (LeakyRelu) of the model 'leaky.onnx' cannot run on the GPU", diagnostic.GetMessage());
+        Assert.Contains("Node 'act' (Dropout) of the model 'dropout.onnx' cannot run on the GPU", diagnostic.GetMessage());
         Assert.Contains("set GpuKernels = false on [OnnxNetwork] for Net", diagnostic.GetMessage());
         Assert.Contains("Conv", diagnostic.GetMessage());
         Assert.Empty(withoutGpu.KilnDiagnostics);
@@ -172,12 +172,15 @@ public sealed class GpuGenerationTests : IDisposable
         }
     }
 
-    private static ModelProto LeakyReluModel()
+    /// <summary>Dropout in training mode (a constant true training_mode), which has no GPU kernel.</summary>
+    private static ModelProto TrainingDropoutModel()
     {
-        var graph = new GraphProto { Name = "leaky" };
+        var graph = new GraphProto { Name = "dropout" };
         graph.Input.Add(Value("x", 1, 4));
         graph.Output.Add(Value("y", 1, 4));
-        graph.Node.Add(Node("act", "LeakyRelu", ["x"], ["y"]));
+        var trainingMode = new TensorProto { Name = "training", DataType = (int)TensorProto.Types.DataType.Bool, RawData = Google.Protobuf.ByteString.CopyFrom(1) };
+        graph.Initializer.Add(trainingMode);
+        graph.Node.Add(Node("act", "Dropout", ["x", "", "training"], ["y"]));
         return Model(graph, 13);
     }
 }

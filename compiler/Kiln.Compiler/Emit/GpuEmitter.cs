@@ -26,7 +26,8 @@ internal static class GpuEmitter
             .Where(step => step.Operator.HasGpuKernels)
             .SelectMany(step => step.Operator.GpuComputedWeights(step.Node, model.Shapes))
             .ToList();
-        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights, computedWeights);
+        List<(string Name, long[] Values)> constants = ConstantsReadAsData(model);
+        (Dictionary<string, int> weightOffsets, int weightLength) = PlaceWeights(model.Weights, constants, computedWeights, model.Shapes);
 
         // Kernels are written first, because they record the launches the program's table lists.
         var kernels = new SourceWriter(indent: 2);
@@ -95,14 +96,24 @@ internal static class GpuEmitter
                 {
                     writer.Line($"{weight.Fill($"weights.Slice({Literals.Int(weightOffsets[weight.Key])}, {Literals.Int(weight.Length)})")};");
                 }
+
+                foreach ((string name, long[] values) in constants)
+                {
+                    string floats = string.Join(", ", values.Select(value => Literals.Float(value)));
+                    writer.Line($"((global::System.ReadOnlySpan<float>)[{floats}]).CopyTo(weights.Slice({Literals.Int(weightOffsets[name])}, {Literals.Int(values.Length)})); // {SourceWriter.OneLine(name)}");
+                }
             }
 
             writer.Append(kernels);
         }
     }
 
-    /// <summary>Packs the float weights, then the computed weights, one after another, each at an aligned offset.</summary>
-    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(List<WeightModel> weights, List<GpuComputedWeight> computedWeights)
+    /// <summary>
+    /// Packs the float weights one after another, each at an aligned offset, then the computed weights, and then the
+    /// integer and bool <paramref name="constants"/>, so that kernels read all of them through the weights view.
+    /// </summary>
+    private static (Dictionary<string, int> Offsets, int Length) PlaceWeights(
+        List<WeightModel> weights, List<(string Name, long[] Values)> constants, List<GpuComputedWeight> computedWeights, ShapeContext shapes)
     {
         var offsets = new Dictionary<string, int>(System.StringComparer.Ordinal);
         long length = 0;
@@ -118,6 +129,37 @@ internal static class GpuEmitter
             length += ((long)weight.Length + Alignment - 1) / Alignment * Alignment;
         }
 
+        foreach ((string name, _) in constants)
+        {
+            offsets[name] = checked((int)length);
+            length += (shapes.Tensor(name).ElementCount + Alignment - 1) / Alignment * Alignment;
+        }
+
         return (offsets, checked((int)length));
+    }
+
+    /// <summary>
+    /// The integer and bool tensors known at build time that steps read as data (Where's condition, a Clip bound,
+    /// a constant layer's copy), which the CPU code writes as static spans and the GPU kernels read from the weights.
+    /// </summary>
+    private static List<(string Name, long[] Values)> ConstantsReadAsData(NetworkModel model)
+    {
+        var weightNames = new HashSet<string>(model.Weights.Select(weight => weight.Initializer.Name), System.StringComparer.Ordinal);
+        var inputNames = new HashSet<string>(model.Inputs.Select(input => input.Name), System.StringComparer.Ordinal);
+        var constants = new List<(string Name, long[] Values)>();
+        foreach (string name in model.Steps.SelectMany(step => step.Node.Inputs).Where(name => name.Length != 0).Distinct())
+        {
+            if (weightNames.Contains(name) || inputNames.Contains(name) || model.Plan.Offsets.ContainsKey(name))
+            {
+                continue;
+            }
+
+            if (model.Shapes.Tensors.TryGetValue(name, out TensorInfo? tensor) && tensor.IntegerValues is long[] values)
+            {
+                constants.Add((name, values));
+            }
+        }
+
+        return constants;
     }
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
@@ -48,6 +50,22 @@ internal sealed class ActivationOperator : Operator
             $", {p.Argument}: {Literals.Float(node.GetFloat(context.Shapes, p.Attribute, p.DefaultValue))}"));
         context.Writer.Line($"{CpuEmitContext.Kernels}Activation.{OpType}({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}{arguments});");
     }
+
+    /// <summary>
+    /// Every activation has a GPU kernel: each thread applies the CPU path's function struct (<c>Activation.LeakyReluFunction</c>
+    /// and so on) to one element, so both backends compute each element with the same code.
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Input(node, 0).ElementCount;
+        string arguments = string.Join(", ", _parameters.Select(p =>
+            $"{p.Argument}: {Literals.Float(node.GetFloat(context.Shapes, p.Attribute, p.DefaultValue))}"));
+        string function = $"new {CpuEmitContext.Kernels}Activation.{OpType}Function({arguments})";
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {function}.Apply(x[i]);"));
+    }
 }
 
 /// <summary>
@@ -93,20 +111,45 @@ internal sealed class ClipOperator : Operator
 
     public override void EmitCpu(Node node, CpuEmitContext context)
     {
-        string min;
-        string max;
-        if (context.Shapes.Opset < 11)
+        (string min, string max) = Bounds(node, context.Shapes, position => $"{context.ReadInput(node, position)}[0]");
+        context.Writer.Line($"{CpuEmitContext.Kernels}Activation.Clip({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, min: {min}, max: {max});");
+    }
+
+    /// <summary>
+    /// Clip has a GPU kernel in every form: each thread applies the CPU path's <c>Activation.ClipFunction</c>, with the
+    /// bounds as literals (attributes, omitted inputs) or read from their one-element tensors (inputs, constant or computed).
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Input(node, 0).ElementCount;
+        var views = new List<(string Local, string View)> { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        (string min, string max) = Bounds(node, context.Shapes, position =>
         {
-            min = Literals.Float(node.GetFloat(context.Shapes, "min", float.MinValue));
-            max = Literals.Float(node.GetFloat(context.Shapes, "max", float.MaxValue));
-        }
-        else
+            string local = position == 1 ? "minimum" : "maximum";
+            views.Add((local, context.ReadInput(node, position)));
+            return $"{local}[0]";
+        });
+
+        string function = $"new {CpuEmitContext.Kernels}Activation.ClipFunction(min: {min}, max: {max})";
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {function}.Apply(x[i]);"));
+    }
+
+    /// <summary>
+    /// The C# expressions for the lower and upper bound: literals of the attributes before opset 11, and from opset 11
+    /// <paramref name="readBound"/> of the input position, or the lowest or highest finite float for an omitted input.
+    /// </summary>
+    private static (string Min, string Max) Bounds(Node node, ShapeContext shapes, Func<int, string> readBound)
+    {
+        if (shapes.Opset < 11)
         {
-            min = node.OptionalInput(1) is null ? "float.MinValue" : $"{context.ReadInput(node, 1)}[0]";
-            max = node.OptionalInput(2) is null ? "float.MaxValue" : $"{context.ReadInput(node, 2)}[0]";
+            return (Literals.Float(node.GetFloat(shapes, "min", float.MinValue)), Literals.Float(node.GetFloat(shapes, "max", float.MaxValue)));
         }
 
-        context.Writer.Line($"{CpuEmitContext.Kernels}Activation.Clip({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, min: {min}, max: {max});");
+        string min = node.OptionalInput(1) is null ? "float.MinValue" : readBound(1);
+        string max = node.OptionalInput(2) is null ? "float.MaxValue" : readBound(2);
+        return (min, max);
     }
 
     private static void CheckBound(Node node, ShapeContext context, int position, string purpose)

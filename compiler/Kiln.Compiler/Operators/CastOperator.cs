@@ -37,6 +37,21 @@ internal sealed class CastOperator : Operator
         context.Writer.Line($"{CpuEmitContext.Kernels}Conversion.{kernel}({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)});");
     }
 
+    /// <summary>
+    /// Cast has a GPU kernel: each thread converts one element with the scalar method of the CPU path's
+    /// <c>Conversion</c> class, so float16 and bfloat16 rounding, integer truncation and bool match the CPU bit for bit.
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        TensorInfo x = context.Shapes.Input(node, 0);
+        string? kernel = Kernel(x.Type, Target(node, context.Shapes));
+        string expression = kernel is null ? "x[i]" : $"{CpuEmitContext.Kernels}Conversion.{kernel}(x[i])";
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernelUnlessEmpty(node, OpType, x.ElementCount, views, () => context.Writer.Line($"y[i] = {expression};"));
+    }
+
     /// <summary>The conversion kernel, or null when every value of <paramref name="from"/> is already a value of <paramref name="to"/>.</summary>
     private static string? Kernel(ElementType from, ElementType to)
     {

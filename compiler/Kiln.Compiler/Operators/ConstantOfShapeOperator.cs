@@ -82,4 +82,14 @@ internal sealed class ConstantOfShapeOperator : Operator
                 return null;
         }
     }
+
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Tensor(node.Outputs[0]).ElementCount;
+        string value = Literals.Float((float)Value(node, context.Shapes).Value);
+        var views = new[] { ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {value};"));
+    }
 }

@@ -37,4 +37,25 @@ internal sealed class ConstantTargetOperator : Operator
 
         context.Writer.Line($"{context.ReadInput(node, 0)}.CopyTo({output});");
     }
+
+    /// <summary>
+    /// The copy has a GPU kernel: a fill when all values are equal, otherwise a copy of the constant, which reaches the
+    /// device with the weights.
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = context.Shapes.Tensor(node.Outputs[0]).ElementCount;
+        long[]? values = context.Shapes.Input(node, 0).IntegerValues;
+        if (values is not null && values.Length > 0 && values.All(value => value == values[0]))
+        {
+            var output = new[] { ("y", context.WriteOutput(node, 0)) };
+            context.ElementwiseKernelUnlessEmpty(node, "Fill", count, output, () => context.Writer.Line($"y[i] = {Literals.Float(values[0])};"));
+            return;
+        }
+
+        var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernelUnlessEmpty(node, "Copy", count, views, () => context.Writer.Line("y[i] = x[i];"));
+    }
 }

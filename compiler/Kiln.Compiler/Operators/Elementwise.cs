@@ -50,37 +50,12 @@ internal sealed class BinaryOperator : Operator
         int count = y.Aggregate(1, (p, d) => p * d);
         string op = $"{CpuEmitContext.Kernels}{KernelOperator(node, context.Shapes)}.Apply";
         var views = new[] { ("a", context.ReadInput(node, 0)), ("b", context.ReadInput(node, 1)), ("y", context.WriteOutput(node, 0)) };
-        if (a.SequenceEqual(b))
+
+        // An input of the output's shape is read at i. A broadcast one steps by its own strides, 0 on broadcast axes.
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () =>
         {
-            context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line($"y[i] = {op}(a[i], b[i]);"));
-            return;
-        }
-
-        // Broadcasting: the output index is split into coordinates, and each input steps by its own strides (0 on broadcast axes).
-        int[] aStrides = Broadcasting.Strides(a, y);
-        int[] bStrides = Broadcasting.Strides(b, y);
-        context.ElementwiseKernel(node, OpType, count, views, () =>
-        {
-            context.Writer.Line("int rest = i;");
-            context.Writer.Line("int aIndex = 0;");
-            context.Writer.Line("int bIndex = 0;");
-            for (int axis = y.Length - 1; axis >= 0; axis--)
-            {
-                string coordinate = $"c{axis}";
-                context.Writer.Line($"int {coordinate} = rest % {y[axis]};");
-                context.Writer.Line($"rest /= {y[axis]};");
-                if (aStrides[axis] != 0)
-                {
-                    context.Writer.Line($"aIndex += {coordinate} * {aStrides[axis]};");
-                }
-
-                if (bStrides[axis] != 0)
-                {
-                    context.Writer.Line($"bIndex += {coordinate} * {bStrides[axis]};");
-                }
-            }
-
-            context.Writer.Line($"y[i] = {op}(a[aIndex], b[bIndex]);");
+            string[] indices = GpuBroadcasting.WriteIndices(context.Writer, y, new[] { (a, "aIndex"), (b, "bIndex") });
+            context.Writer.Line($"y[i] = {op}(a[{indices[0]}], b[{indices[1]}]);");
         });
     }
 
@@ -132,7 +107,7 @@ internal sealed class UnaryOperator : Operator
     {
         int count = context.Shapes.Input(node, 0).ElementCount;
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line("y[i] = x[i] > 0f ? x[i] : 0f;"));
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line("y[i] = x[i] > 0f ? x[i] : 0f;"));
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

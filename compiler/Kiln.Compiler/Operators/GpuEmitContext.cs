@@ -219,4 +219,19 @@ internal sealed class GpuEmitContext
 
         return $"weights.SubView({Literals.Int(offset)}, {Literals.Int(length)})";
     }
+
+    /// <summary>
+    /// Writes what <see cref="ElementwiseKernel"/> writes, except for a step whose output has no elements: that step
+    /// has nothing to compute, so it gets a comment and no kernel or launch.
+    /// </summary>
+    public void ElementwiseKernelUnlessEmpty(Node node, string purpose, int count, IEnumerable<(string Local, string View)> views, Action body)
+    {
+        if (count == 0)
+        {
+            Writer.Comment("The output has no elements, so this step launches no kernel.");
+            return;
+        }
+
+        ElementwiseKernel(node, purpose, count, views, body);
+    }
 }

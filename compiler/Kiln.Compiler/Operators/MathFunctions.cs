@@ -52,7 +52,7 @@ internal sealed class MathFunctionOperator : Operator
         int count = context.Shapes.Input(node, 0).ElementCount;
         string expression = GpuExpressions.TryGetValue(_kernelOperator, out string? special) ? special : $"{CpuEmitContext.Kernels}{_kernelOperator}.Apply(x[i])";
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        context.ElementwiseKernel(node, OpType, count, views, () => context.Writer.Line($"y[i] = {expression};"));
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {expression};"));
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

@@ -28,4 +28,27 @@ internal sealed class ShapeOperator : Operator
         long[] dims = context.Shapes.Tensor(output).IntegerValues!;
         context.Writer.Line($"{context.ConstantValues(output, dims)}.CopyTo({context.WriteOutput(node, 0)});");
     }
+
+    /// <summary>
+    /// Shape has a GPU kernel, for a Shape node that reaches code: each thread writes one dimension, chosen from the
+    /// literal dimensions by its index.
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        long[] dims = context.Shapes.Tensor(node.Outputs[0]).IntegerValues!;
+        var views = new[] { ("y", context.WriteOutput(node, 0)) };
+        context.ElementwiseKernelUnlessEmpty(node, OpType, dims.Length, views, () =>
+        {
+            // The last dimension ends the chain, so that every index of the loop has a value.
+            string choice = Emit.Literals.Float(dims[dims.Length - 1]);
+            for (int axis = dims.Length - 2; axis >= 0; axis--)
+            {
+                choice = $"i == {axis} ? {Emit.Literals.Float(dims[axis])} : {choice}";
+            }
+
+            context.Writer.Line($"y[i] = {choice};");
+        });
+    }
 }

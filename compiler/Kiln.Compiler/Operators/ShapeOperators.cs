@@ -37,7 +37,7 @@ internal sealed class ReshapeOperator : Operator
     {
         int count = context.Shapes.Input(node, 0).ElementCount;
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        context.ElementwiseKernel(node, "Copy", count, views, () => context.Writer.Line("y[i] = x[i];"));
+        context.ElementwiseKernelUnlessEmpty(node, "Copy", count, views, () => context.Writer.Line("y[i] = x[i];"));
     }
 
     private static int[] FlattenShape(Node node, ShapeContext context, int[] shape)

@@ -40,18 +40,27 @@ internal sealed class SoftmaxVariantOperator : Operator
         context.Writer.Line($"{CpuEmitContext.Kernels}{OpType}.Forward({context.ReadInput(node, 0)}, {context.WriteOutput(node, 0)}, outer: {outer}, axisLength: {axisLength}, inner: {inner});");
     }
 
-    /// <summary>Softmax has a GPU kernel; LogSoftmax and Hardmax do not yet.</summary>
-    public override bool HasGpuKernels => OpType == "Softmax";
+    /// <summary>Softmax, LogSoftmax and Hardmax have GPU kernels, for both opset rules.</summary>
+    public override bool HasGpuKernels => true;
 
-    /// <summary>One thread per row along the axis: the maximum, the sum of exponentials, then the quotients.</summary>
+    /// <summary>
+    /// One thread per row along the axis. Softmax and LogSoftmax find the maximum, then sum the exponentials of the
+    /// differences from it; Hardmax marks the first maximum as the CPU path does, a NaN counting as the maximum.
+    /// </summary>
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
         (int outer, int axisLength, int inner) = Split(node, context.Shapes, context.Shapes.Input(node, 0).Shape);
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        context.ElementwiseKernel(node, OpType, outer * inner, views, () =>
+        Emit.SourceWriter writer = context.Writer;
+        context.ElementwiseKernelUnlessEmpty(node, OpType, axisLength == 0 ? 0 : outer * inner, views, () =>
         {
-            Emit.SourceWriter writer = context.Writer;
             writer.Line($"int first = (i / {inner} * {axisLength * inner}) + (i % {inner});");
+            if (OpType == "Hardmax")
+            {
+                WriteHardmaxRow(writer, axisLength, inner);
+                return;
+            }
+
             writer.Line("float maximum = x[first];");
             using (writer.Open($"for (int j = 1; j < {axisLength}; j++)"))
             {
@@ -64,16 +73,54 @@ internal sealed class SoftmaxVariantOperator : Operator
             using (writer.Open($"for (int j = 0; j < {axisLength}; j++)"))
             {
                 writer.Line($"float exponential = global::System.MathF.Exp(x[first + (j * {inner})] - maximum);");
-                writer.Line($"y[first + (j * {inner})] = exponential;");
+                if (OpType == "Softmax")
+                {
+                    writer.Line($"y[first + (j * {inner})] = exponential;");
+                }
+
                 writer.Line("sum += exponential;");
             }
 
             writer.Line();
+            if (OpType == "Softmax")
+            {
+                using (writer.Open($"for (int j = 0; j < {axisLength}; j++)"))
+                {
+                    writer.Line($"y[first + (j * {inner})] /= sum;");
+                }
+
+                return;
+            }
+
+            // LogSoftmax: (x − max) − ln(sum), as the CPU path computes it.
+            writer.Line("float logSum = global::System.MathF.Log(sum);");
             using (writer.Open($"for (int j = 0; j < {axisLength}; j++)"))
             {
-                writer.Line($"y[first + (j * {inner})] /= sum;");
+                writer.Line($"y[first + (j * {inner})] = (x[first + (j * {inner})] - maximum) - logSum;");
             }
         });
+    }
+
+    /// <summary>Writes the body of a Hardmax row: the index of the first maximum (or first NaN), then the one-hot row.</summary>
+    private static void WriteHardmaxRow(Emit.SourceWriter writer, int axisLength, int inner)
+    {
+        writer.Line("int best = 0;");
+        writer.Line("float maximum = x[first];");
+        using (writer.Open($"for (int j = 1; j < {axisLength} && !float.IsNaN(maximum); j++)"))
+        {
+            writer.Line($"float value = x[first + (j * {inner})];");
+            using (writer.Open("if (value > maximum || float.IsNaN(value))"))
+            {
+                writer.Line("maximum = value;");
+                writer.Line("best = j;");
+            }
+        }
+
+        writer.Line();
+        using (writer.Open($"for (int j = 0; j < {axisLength}; j++)"))
+        {
+            writer.Line($"y[first + (j * {inner})] = j == best ? 1f : 0f;");
+        }
     }
 
     /// <summary>Splits the shape into the element counts before, along and after the axis, by the rule of the model's opset.</summary>

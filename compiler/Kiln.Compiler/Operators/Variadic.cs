@@ -114,6 +114,45 @@ internal sealed class VariadicOperator : Operator
         }
     }
 
+    /// <summary>
+    /// Min, Max, Sum and Mean have one GPU kernel over all inputs: each thread combines its element of every input,
+    /// broadcast by literal strides, in the CPU path's order (inputs 0 and 1 first) with the same operator struct.
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int count = node.Inputs.Count;
+        int[] shape = context.Shapes.Tensor(node.Outputs[0]).Shape;
+        string op = $"{CpuEmitContext.Kernels}{_kernelOperator}.Apply";
+        var views = new List<(string Local, string View)>();
+        var inputs = new List<(int[] Shape, string Index)>();
+        for (int position = 0; position < count; position++)
+        {
+            views.Add(($"x{position}", context.ReadInput(node, position)));
+            inputs.Add((context.Shapes.Input(node, position).Shape, $"index{position}"));
+        }
+
+        views.Add(("y", context.WriteOutput(node, 0)));
+        context.ElementwiseKernelUnlessEmpty(node, OpType, shape.Aggregate(1, (p, d) => p * d), views, () =>
+        {
+            string[] indices = GpuBroadcasting.WriteIndices(context.Writer, shape, inputs);
+            if (count == 1)
+            {
+                context.Writer.Line($"y[i] = x0[{indices[0]}];");
+                return;
+            }
+
+            context.Writer.Line($"float value = {op}(x0[{indices[0]}], x1[{indices[1]}]);");
+            for (int position = 2; position < count; position++)
+            {
+                context.Writer.Line($"value = {op}(value, x{position}[{indices[position]}]);");
+            }
+
+            context.Writer.Line(_mean ? $"y[i] = value / {Literals.Float(count)};" : "y[i] = value;");
+        });
+    }
+
     private static void WriteBroadcast(CpuEmitContext context, string kernel, string op, string a, int[] aShape, string b, int[] bShape, string y, int[] shape)
     {
         context.Writer.Line($"{kernel}.BroadcastBinary<{op}>(");

@@ -1,3 +1,4 @@
+using System.Linq;
 using Kiln.Compiler.Emit;
 using Kiln.Compiler.Graph;
 
@@ -48,5 +49,34 @@ internal sealed class WhereOperator : Operator
         context.Writer.Line($"    {context.ReadInput(node, 1)}, xStrides: {Strides(1)},");
         context.Writer.Line($"    {context.ReadInput(node, 2)}, otherwiseStrides: {Strides(2)},");
         context.Writer.Line($"    {context.WriteOutput(node, 0)}, shape: {Literals.IntArray(shape)});");
+    }
+
+    /// <summary>
+    /// Where has a GPU kernel: each thread selects its element as the CPU path's <c>Selection.Where</c> does (any
+    /// nonzero condition is true), reading each input through literal broadcast strides.
+    /// </summary>
+    public override bool HasGpuKernels => true;
+
+    public override void EmitGpu(Node node, GpuEmitContext context)
+    {
+        int[] shape = context.Shapes.Tensor(node.Outputs[0]).Shape;
+        var views = new[]
+        {
+            ("condition", context.ReadInput(node, 0)),
+            ("x", context.ReadInput(node, 1)),
+            ("otherwise", context.ReadInput(node, 2)),
+            ("y", context.WriteOutput(node, 0)),
+        };
+        var inputs = new[]
+        {
+            (context.Shapes.Input(node, 0).Shape, "conditionIndex"),
+            (context.Shapes.Input(node, 1).Shape, "xIndex"),
+            (context.Shapes.Input(node, 2).Shape, "otherwiseIndex"),
+        };
+        context.ElementwiseKernelUnlessEmpty(node, OpType, shape.Aggregate(1, (p, d) => p * d), views, () =>
+        {
+            string[] indices = GpuBroadcasting.WriteIndices(context.Writer, shape, inputs);
+            context.Writer.Line($"y[i] = condition[{indices[0]}] != 0f ? x[{indices[1]}] : otherwise[{indices[2]}];");
+        });
     }
 }

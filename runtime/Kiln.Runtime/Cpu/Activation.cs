@@ -96,11 +96,15 @@ public static class Activation
 
     private interface IFunction
     {
+        /// <summary>Applies the activation to one element.</summary>
+        /// <param name="x">Operand.</param>
         float Apply(float x);
     }
 
     private interface IVectorFunction : IFunction
     {
+        /// <summary>Applies the activation to eight elements, with the results of the scalar form.</summary>
+        /// <param name="x">Operands.</param>
         Vector256<float> Apply(Vector256<float> x);
     }
 
@@ -136,46 +140,63 @@ public static class Activation
         }
     }
 
-    private readonly struct LeakyReluFunction(float alpha) : IVectorFunction
+    /// <summary>LeakyRelu with slope <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct LeakyReluFunction(float alpha) : IVectorFunction
     {
+        /// <inheritdoc/>
         public float Apply(float x) => x < 0f ? alpha * x : x;
 
+        /// <inheritdoc/>
         public Vector256<float> Apply(Vector256<float> x) =>
             Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256.Create(alpha) * x, x);
     }
 
-    private readonly struct EluFunction(float alpha) : IFunction
+    /// <summary>Elu with scale <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct EluFunction(float alpha) : IFunction
     {
+        /// <inheritdoc/>
         public float Apply(float x) => x < 0f ? (float)(alpha * ScalarMath.ExpMinusOne(x)) : x;
     }
 
-    private readonly struct SeluFunction(float alpha, float gamma) : IFunction
+    /// <summary>Selu with <paramref name="alpha"/> and <paramref name="gamma"/>, applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct SeluFunction(float alpha, float gamma) : IFunction
     {
+        /// <inheritdoc/>
         public float Apply(float x) => (float)(x > 0f ? (double)gamma * x : (double)gamma * alpha * ScalarMath.ExpMinusOne(x));
     }
 
-    private readonly struct CeluFunction(float alpha) : IFunction
+    /// <summary>Celu with a nonzero <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct CeluFunction(float alpha) : IFunction
     {
+        /// <inheritdoc/>
         public float Apply(float x) => x > 0f ? x : (float)(alpha * ScalarMath.ExpMinusOne((double)x / alpha));
     }
 
-    private readonly struct HardSigmoidFunction(float alpha, float beta) : IVectorFunction
+    /// <summary>HardSigmoid with <paramref name="alpha"/> and <paramref name="beta"/>, applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct HardSigmoidFunction(float alpha, float beta) : IVectorFunction
     {
-        public float Apply(float x) => MathF.Max(0f, MathF.Min(1f, alpha * x + beta));
+        /// <inheritdoc/>
+        public float Apply(float x) => ScalarMath.Maximum(0f, ScalarMath.Minimum(1f, alpha * x + beta));
 
+        /// <inheritdoc/>
         public Vector256<float> Apply(Vector256<float> x) =>
             Vector256.Max(Vector256<float>.Zero, Vector256.Min(Vector256<float>.One, Vector256.Create(alpha) * x + Vector256.Create(beta)));
     }
 
-    private readonly struct ThresholdedReluFunction(float alpha) : IVectorFunction
+    /// <summary>ThresholdedRelu with threshold <paramref name="alpha"/>, applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct ThresholdedReluFunction(float alpha) : IVectorFunction
     {
+        /// <inheritdoc/>
         public float Apply(float x) => x > alpha ? x : 0f;
 
+        /// <inheritdoc/>
         public Vector256<float> Apply(Vector256<float> x) => x & Vector256.GreaterThan(x, Vector256.Create(alpha));
     }
 
-    private readonly struct ShrinkFunction(float lambda, float bias) : IVectorFunction
+    /// <summary>Shrink with <paramref name="lambda"/> and <paramref name="bias"/>, applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct ShrinkFunction(float lambda, float bias) : IVectorFunction
     {
+        /// <inheritdoc/>
         public float Apply(float x)
         {
             if (x < -lambda)
@@ -186,6 +207,7 @@ public static class Activation
             return x > lambda ? x - bias : 0f;
         }
 
+        /// <inheritdoc/>
         public Vector256<float> Apply(Vector256<float> x)
         {
             Vector256<float> below = Vector256.LessThan(x, Vector256.Create(-lambda));
@@ -195,10 +217,13 @@ public static class Activation
         }
     }
 
-    private readonly struct ClipFunction(float min, float max) : IVectorFunction
+    /// <summary>Clip to [<paramref name="min"/>, <paramref name="max"/>], applied by the CPU kernels and by each GPU thread.</summary>
+    public readonly struct ClipFunction(float min, float max) : IVectorFunction
     {
-        public float Apply(float x) => MathF.Min(MathF.Max(x, min), max);
+        /// <inheritdoc/>
+        public float Apply(float x) => ScalarMath.Minimum(ScalarMath.Maximum(x, min), max);
 
+        /// <inheritdoc/>
         public Vector256<float> Apply(Vector256<float> x) => Vector256.Min(Vector256.Max(x, Vector256.Create(min)), Vector256.Create(max));
     }
 }

@@ -256,7 +256,8 @@ public readonly struct PowerOperator : IBinaryOperator
 public readonly struct MinimumOperator : IBinaryOperator
 {
     /// <inheritdoc/>
-    public static float Apply(float a, float b) => MathF.Min(a, b);
+    /// <remarks>The NaN test is written out, because a GPU kernel compiles MathF.Min to an instruction that skips a NaN operand.</remarks>
+    public static float Apply(float a, float b) => ScalarMath.Minimum(a, b);
 
     /// <inheritdoc/>
     public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
@@ -266,7 +267,8 @@ public readonly struct MinimumOperator : IBinaryOperator
 public readonly struct MaximumOperator : IBinaryOperator
 {
     /// <inheritdoc/>
-    public static float Apply(float a, float b) => MathF.Max(a, b);
+    /// <remarks>The NaN test is written out, because a GPU kernel compiles MathF.Max to an instruction that skips a NaN operand.</remarks>
+    public static float Apply(float a, float b) => ScalarMath.Maximum(a, b);
 
     /// <inheritdoc/>
     public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);

@@ -63,6 +63,15 @@ internal static class ScalarMath
         x < 1e-5 ? x - 0.5 * x * x : Math.Log(1 + x);
 
     /// <summary>
+    /// Returns min(a, b), or NaN when either operand is NaN, as MathF.Min does in .NET. The NaN test is written out
+    /// because ILGPU 1.5.3 compiles MathF.Min to PTX <c>min.f32</c>, which returns the other operand for a NaN.
+    /// </summary>
+    internal static float Minimum(float a, float b) => float.IsNaN(a) || float.IsNaN(b) ? a + b : MathF.Min(a, b);
+
+    /// <summary>Returns max(a, b), or NaN when either operand is NaN, with the NaN test written out as in <see cref="Minimum"/>.</summary>
+    internal static float Maximum(float a, float b) => float.IsNaN(a) || float.IsNaN(b) ? a + b : MathF.Max(a, b);
+
+    /// <summary>
     /// Applies the scalar form of <typeparamref name="TOperator"/> to each element of <paramref name="x"/>. It serves
     /// as the Vector256 form of functions that have no vectorized formula.
     /// </summary>

@@ -17,6 +17,28 @@ public class ConversionTests
     }
 
     [Fact]
+    public void Float16ScalarMatchesHalfCast()
+    {
+        // Every float16 value, the floats next to it, and the midpoints to its neighbour and the floats next to those.
+        for (int pattern = 0; pattern < 0x7C00; pattern++)
+        {
+            float value = (float)BitConverter.UInt16BitsToHalf((ushort)pattern);
+            float next = (float)BitConverter.UInt16BitsToHalf((ushort)(pattern + 1));
+            float midpoint = (value + next) / 2;
+            foreach (float x in new[] { value, MathF.BitIncrement(value), MathF.BitDecrement(midpoint), midpoint, MathF.BitIncrement(midpoint) })
+            {
+                Assert.Equal((float)(Half)x, Conversion.ToFloat16(x));
+                Assert.Equal((float)(Half)(-x), Conversion.ToFloat16(-x));
+            }
+        }
+
+        Assert.Equal(float.PositiveInfinity, Conversion.ToFloat16(float.MaxValue));
+        Assert.Equal(float.NegativeInfinity, Conversion.ToFloat16(float.NegativeInfinity));
+        Assert.True(float.IsNaN(Conversion.ToFloat16(float.NaN)));
+        Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(Conversion.ToFloat16(-0f)));
+    }
+
+    [Fact]
     public void BFloat16TruncatesToEightSignificantBits()
     {
         // 0.47892547 is 0x3EF5_3432 in float32; bfloat16 keeps 0x3EF5, which is 0.478515625.
