@@ -1,6 +1,6 @@
 namespace Kiln.Gpu.Tests;
 
-/// <summary>fashion-lstm's LSTM (hidden size 64, 28 time steps) on the GPU kernels against its CPU code.</summary>
+/// <summary>fashion-lstm (an LSTM of hidden size 64 over 28 time steps, then a classifier) on the GPU kernels against its CPU code.</summary>
 public sealed class FashionLstmGpuTests : IClassFixture<FashionLstmGpuTests.Networks>
 {
     private readonly Networks _networks;
@@ -8,6 +8,15 @@ public sealed class FashionLstmGpuTests : IClassFixture<FashionLstmGpuTests.Netw
     public FashionLstmGpuTests(Networks networks)
     {
         _networks = networks;
+    }
+
+    [Fact]
+    public void ProbabilitiesMatchCpu()
+    {
+        float[] expected = _networks.Cpu.Activations(_networks.Sequences).ToArray();
+        float[] actual = _networks.Gpu.Activations(_networks.Sequences).ToArray();
+
+        GpuAssert.Close(expected, actual, _networks.Cpu.Definition.TargetLayer.Name);
     }
 
     [Fact]

@@ -13,8 +13,9 @@ public sealed partial class ResNet18Features;
 public sealed partial class FashionAlexNetCpuOnly;
 
 /// <summary>
-/// fashion-lstm (opset 13) up to its LSTM node, whose outputs are every hidden state (lstm_Y) and the last one (lstm),
-/// with GPU kernels. S is fixed to the 28 image rows, and the batch dimension N becomes one observation.
+/// fashion-lstm (opset 13), an LSTM over the 28 image rows whose outputs are every hidden state (lstm_Y) and the last
+/// one (lstm), then Squeeze, a dense layer and Softmax, with GPU kernels. S is fixed to the 28 rows, and the batch
+/// dimension N becomes one observation.
 /// </summary>
-[OnnxNetwork("fashion-lstm.onnx", Dimensions = "S=28", TargetLayer = "lstm")]
+[OnnxNetwork("fashion-lstm.onnx", Dimensions = "S=28")]
 public sealed partial class FashionLstmFeatures;

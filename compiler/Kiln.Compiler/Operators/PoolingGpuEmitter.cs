@@ -48,13 +48,13 @@ internal static class PoolingGpuEmitter
             int outStride = 1;
             for (int axis = rank - 1; axis >= 0; axis--)
             {
-                writer.Line($"int {names[axis]}Start = (i / {outStride} % {g.Output[axis]} * {g.Strides[axis]}) - {g.PadBegin[axis]};");
+                writer.Line($"int {names[axis]}Start = {WindowStart(outStride, g.Output[axis], g.Strides[axis], g.PadBegin[axis])};");
                 outStride *= g.Output[axis];
             }
 
-            writer.Line($"int planeStart = i / {outSpatial} * {inSpatial};");
+            writer.Line($"int planeStart = {Scaled(Quotient("i", outSpatial), inSpatial)};");
             writer.Line(max ? "float result = float.NegativeInfinity;" : "float result = 0f;");
-            if (max)
+            if (window.WithIndices)
             {
                 writer.Line("int position = -1;");
             }
@@ -69,7 +69,7 @@ internal static class PoolingGpuEmitter
                 string name = names[axis];
                 string tap = "kernel" + char.ToUpperInvariant(name[0]) + name.Substring(1);
                 loops.Add(writer.Open($"for (int {tap} = 0; {tap} < {g.Kernel[axis]}; {tap}++)"));
-                writer.Line($"int {name} = {name}Start + ({tap} * {g.Dilations[axis]});");
+                writer.Line($"int {name} = {name}Start + {Scaled(tap, g.Dilations[axis])};");
             }
 
             WriteTap(writer, g, window, names, spatial);
@@ -112,7 +112,7 @@ internal static class PoolingGpuEmitter
             string offset = names[0];
             for (int axis = 1; axis < rank; axis++)
             {
-                offset = $"(({offset}) * {spatial[axis]}) + {names[axis]}";
+                offset = $"({Scaled(offset, spatial[axis])}) + {names[axis]}";
             }
 
             writer.Line($"float value = x[planeStart + {offset}];");
@@ -125,11 +125,16 @@ internal static class PoolingGpuEmitter
                     writer.Line($"result += {LpPower("value", window.P)};");
                     break;
                 default:
-                    // A NaN replaces any number, but no later value replaces a NaN, as MathF.Max does on the CPU.
-                    using (writer.Open("if (value > result || (float.IsNaN(value) && !float.IsNaN(result)) || position < 0)"))
+                    // A NaN replaces any number, but no later value replaces a NaN, as MathF.Max does on the CPU. With
+                    // Indices, the first tap inside also counts, so that a window of -∞ still has a position.
+                    string replaces = "value > result || (float.IsNaN(value) && !float.IsNaN(result))";
+                    using (writer.Open(window.WithIndices ? $"if ({replaces} || position < 0)" : $"if ({replaces})"))
                     {
                         writer.Line("result = value;");
-                        writer.Line($"position = {(window.ColumnMajor ? ColumnMajorPosition(names, spatial) : offset)};");
+                        if (window.WithIndices)
+                        {
+                            writer.Line($"position = {(window.ColumnMajor ? ColumnMajorPosition(names, spatial) : offset)};");
+                        }
                     }
 
                     break;
@@ -153,13 +158,48 @@ internal static class PoolingGpuEmitter
         _ => $"global::System.MathF.Pow({sum}, {Literals.Float(1f / p)})",
     };
 
+    /// <summary>
+    /// The expression for the first input position of a window along one axis: the output coordinate of element
+    /// <c>i</c> (the quotient by <paramref name="outStride"/>, modulo <paramref name="outSize"/>) times the stride,
+    /// minus the leading pad. Factors of 1 and a pad of 0 are left out, so the generated line reads like the formula.
+    /// </summary>
+    private static string WindowStart(int outStride, int outSize, int stride, int padBegin)
+    {
+        string coordinate = outSize == 1 ? "0" : $"{Quotient("i", outStride)} % {outSize}";
+        string start = coordinate == "0" ? "0" : Scaled(coordinate, stride);
+        if (padBegin == 0)
+        {
+            return start;
+        }
+
+        return start == "0" ? $"{-padBegin}" : $"({start}) - {padBegin}";
+    }
+
+    /// <summary>The expression <paramref name="value"/> / <paramref name="divisor"/>, or the value alone for a divisor of 1.</summary>
+    private static string Quotient(string value, int divisor) => divisor == 1 ? value : $"{value} / {divisor}";
+
+    /// <summary>
+    /// The expression <paramref name="value"/> × <paramref name="factor"/>, or the value alone for a factor of 1. A sum
+    /// or difference is put in parentheses first.
+    /// </summary>
+    private static string Scaled(string value, int factor)
+    {
+        if (factor == 1)
+        {
+            return value;
+        }
+
+        bool compound = value.Contains(" + ") || value.Contains(" - ");
+        return compound ? $"({value}) * {factor}" : $"{value} * {factor}";
+    }
+
     /// <summary>The column-major position within a plane: the first spatial axis varies fastest.</summary>
     private static string ColumnMajorPosition(string[] names, int[] spatial)
     {
         string position = names[names.Length - 1];
         for (int axis = names.Length - 2; axis >= 0; axis--)
         {
-            position = $"(({position}) * {spatial[axis]}) + {names[axis]}";
+            position = $"({Scaled(position, spatial[axis])}) + {names[axis]}";
         }
 
         return position;

@@ -383,7 +383,8 @@ internal sealed class RecurrentGpuEmitter
         if (!float.IsPositiveInfinity(_clip))
         {
             string bound = Literals.Float(_clip);
-            Writer.Line($"{local} = global::System.MathF.Min(global::System.MathF.Max({local}, -{bound}), {bound});");
+            // Comparisons rather than MathF.Min and Max, which compile to PTX min and max: those drop a NaN operand.
+            Writer.Line($"{local} = {local} < -{bound} ? -{bound} : {local} > {bound} ? {bound} : {local};");
         }
 
         Activate(local, direction, function);

@@ -1554,23 +1554,24 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 802816, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
-                int outColumn = i % 56;
-                int outRow = i / 56 % 56;
-                int plane = i / 3136;
-                int rowStart = (outRow * 2) - 1;
-                int columnStart = (outColumn * 2) - 1;
+                int columnStart = (i % 56 * 2) - 1;
+                int rowStart = (i / 56 % 56 * 2) - 1;
+                int planeStart = i / 3136 * 12544;
                 float result = float.NegativeInfinity;
                 for (int kernelRow = 0; kernelRow < 3; kernelRow++)
                 {
-                    int row = rowStart + (kernelRow * 1);
+                    int row = rowStart + kernelRow;
                     for (int kernelColumn = 0; kernelColumn < 3; kernelColumn++)
                     {
-                        int column = columnStart + (kernelColumn * 1);
+                        int column = columnStart + kernelColumn;
                         bool inside = row >= 0 && row < 112 && column >= 0 && column < 112;
                         if (inside)
                         {
-                            float value = x[(((plane * 112) + row) * 112) + column];
-                            result = value > result ? value : result;
+                            float value = x[planeStart + (row * 112) + column];
+                            if (value > result || (float.IsNaN(value) && !float.IsNaN(result)))
+                            {
+                                result = value;
+                            }
                         }
                     }
                 }
@@ -2766,24 +2767,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 512);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 512; i += global::Kiln.Gpu.GridStride.Step)
             {
-                int outColumn = i % 1;
-                int outRow = i / 1 % 1;
-                int plane = i / 1;
-                int rowStart = (outRow * 1) - 0;
-                int columnStart = (outColumn * 1) - 0;
+                int columnStart = 0;
+                int rowStart = 0;
+                int planeStart = i * 49;
                 float result = 0f;
                 int taps = 0;
                 for (int kernelRow = 0; kernelRow < 7; kernelRow++)
                 {
-                    int row = rowStart + (kernelRow * 1);
+                    int row = rowStart + kernelRow;
                     for (int kernelColumn = 0; kernelColumn < 7; kernelColumn++)
                     {
-                        int column = columnStart + (kernelColumn * 1);
+                        int column = columnStart + kernelColumn;
                         bool inside = row >= 0 && row < 7 && column >= 0 && column < 7;
                         taps += inside ? 1 : 0;
                         if (inside)
                         {
-                            float value = x[(((plane * 7) + row) * 7) + column];
+                            float value = x[planeStart + (row * 7) + column];
                             result += value;
                         }
                     }
