@@ -271,8 +271,8 @@ public sealed class GpuComputeTests : IDisposable
         Assert.Empty(run.CompilationProblems);
         Assembly assembly = run.Load(path);
 
-        using CompiledNetwork cpu = Create(assembly, "Sample." + className, new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Cpu });
-        using CompiledNetwork gpu = Create(assembly, "Sample." + className, new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Gpu, RunGpuKernelsOnCpuForTesting = true });
+        using CompiledNetwork cpu = GpuComparison.Create(assembly, "Sample." + className, GpuComparison.Cpu);
+        using CompiledNetwork gpu = GpuComparison.Create(assembly, "Sample." + className, GpuComparison.EmulatedGpu);
         ReadOnlyMemory<float>[] inputs = cpu.Definition.Inputs
             .Select((input, index) => (ReadOnlyMemory<float>)Values(input.Length * observations, seed: 100 + index))
             .ToArray();
@@ -280,12 +280,7 @@ public sealed class GpuComputeTests : IDisposable
         float[] expected = cpu.Activations(inputs, layer).ToArray();
         float[] actual = gpu.Activations(inputs, layer).ToArray();
 
-        Assert.Equal(expected.Length, actual.Length);
-        float tolerance = 1e-4f * expected.Max(MathF.Abs);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(MathF.Abs(expected[i] - actual[i]) <= tolerance, $"{layer}, element {i}: GPU {actual[i]}, CPU {expected[i]}, tolerance {tolerance}.");
-        }
+        GpuComparison.AssertClose(expected, actual, layer);
     }
 
     /// <summary>Values in [−1, 1] from a seeded generator, rounded to three decimals.</summary>
@@ -294,7 +289,4 @@ public sealed class GpuComputeTests : IDisposable
         var random = new Random(seed);
         return Enumerable.Range(0, count).Select(_ => (float)(Math.Round((random.NextDouble() * 2) - 1, 3))).ToArray();
     }
-
-    private static CompiledNetwork Create(Assembly assembly, string typeName, ActivationOptions options) =>
-        (CompiledNetwork)Activator.CreateInstance(assembly.GetType(typeName)!, [options])!;
 }

@@ -118,13 +118,13 @@ public sealed class GpuGenerationTests : IDisposable
     {
         Assembly assembly = CompileWithGpu();
         float[] input = Enumerable.Range(0, 3 * 72).Select(i => MathF.Sin(i * 0.37f)).ToArray();
-        using CompiledNetwork cpu = Create(assembly, typeName, new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Cpu });
-        using CompiledNetwork gpu = Create(assembly, typeName, new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Gpu, RunGpuKernelsOnCpuForTesting = true });
+        using CompiledNetwork cpu = GpuComparison.Create(assembly, typeName, GpuComparison.Cpu);
+        using CompiledNetwork gpu = GpuComparison.Create(assembly, typeName, GpuComparison.EmulatedGpu);
 
         float[] expected = cpu.Activations(input, layer).ToArray();
         float[] actual = gpu.Activations(input, layer).ToArray();
 
-        AssertClose(expected, actual);
+        GpuComparison.AssertClose(expected, actual, typeName);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class GpuGenerationTests : IDisposable
         Assembly assembly = CompileWithGpu();
         float[] a = [1f, 2f, 3f, 4f, 5f, 6f, -1f, -2f, -3f, -4f, -5f, -6f];
         float[] b = [0.5f, 0.5f, 0.5f, 1f, 1f, 1f, 2f, 2f, 2f, 3f, 3f, 3f];
-        using CompiledNetwork gpu = Create(assembly, "Sample.Two", new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Gpu, RunGpuKernelsOnCpuForTesting = true });
+        using CompiledNetwork gpu = GpuComparison.Create(assembly, "Sample.Two", GpuComparison.EmulatedGpu);
 
         float[] actual = gpu.Activations([a, b], gpu.Definition.TargetLayer).ToArray();
 
@@ -157,19 +157,6 @@ public sealed class GpuGenerationTests : IDisposable
         string small = _models.Write("small.onnx", SmallCnn());
         string two = _models.Write("two.onnx", TwoInputs());
         return GeneratorHarness.Run(GpuHarness.CreateGpuCompilation(source), small, two);
-    }
-
-    private static CompiledNetwork Create(Assembly assembly, string typeName, ActivationOptions options) =>
-        (CompiledNetwork)Activator.CreateInstance(assembly.GetType(typeName)!, [options])!;
-
-    private static void AssertClose(float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float tolerance = 1e-4f * expected.Max(MathF.Abs);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(MathF.Abs(expected[i] - actual[i]) <= tolerance, $"Element {i}: GPU {actual[i]}, CPU {expected[i]}, tolerance {tolerance}.");
-        }
     }
 
     /// <summary>Dropout in training mode (a constant true training_mode), which has no GPU kernel.</summary>

@@ -45,7 +45,7 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
         float[] expected = _models.Run(model, output, ExecutionEnvironment.Cpu);
         float[] actual = _models.Run(model, output, ExecutionEnvironment.Gpu);
 
-        AssertClose(expected, actual, $"{model} {output}");
+        GpuComparison.AssertClose(expected, actual, $"{model} {output}");
     }
 
     [Fact]
@@ -89,18 +89,6 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
         }
 
         return count;
-    }
-
-    private static void AssertClose(float[] expected, float[] actual, string description)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        float scale = expected.Max(MathF.Abs);
-        Assert.True(scale > 0f, $"{description}: the CPU result is all zeros, so the comparison would prove nothing.");
-        float tolerance = 1e-4f * scale;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(MathF.Abs(expected[i] - actual[i]) <= tolerance, $"{description}: element {i} is {actual[i]} on the GPU but {expected[i]} on the CPU; tolerance {tolerance}.");
-        }
     }
 
     /// <summary>The models, by name; the generated class of each is named after it.</summary>

@@ -1,0 +1,38 @@
+using System.Reflection;
+
+namespace Kiln.Compiler.Tests;
+
+/// <summary>
+/// Creates a compiled network on the CPU path or on its GPU kernels (on ILGPU's CPU accelerator), and compares the
+/// two within a tolerance relative to the largest CPU value.
+/// </summary>
+internal static class GpuComparison
+{
+    /// <summary>The generated C#, the reference the GPU kernels are compared with.</summary>
+    public static readonly ActivationOptions Cpu = new() { ExecutionEnvironment = ExecutionEnvironment.Cpu };
+
+    /// <summary>The generated GPU kernels on ILGPU's CPU accelerator.</summary>
+    public static readonly ActivationOptions EmulatedGpu = new() { ExecutionEnvironment = ExecutionEnvironment.Gpu, RunGpuKernelsOnCpuForTesting = true };
+
+    /// <summary>Creates the network class <paramref name="typeName"/> of <paramref name="assembly"/> with <paramref name="options"/>.</summary>
+    public static CompiledNetwork Create(Assembly assembly, string typeName, ActivationOptions options) =>
+        (CompiledNetwork)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!, [options])!;
+
+    /// <summary>
+    /// Asserts equal lengths and every element within <paramref name="relativeTolerance"/> × max |expected|. An
+    /// all-zero reference fails, because the comparison would prove nothing.
+    /// </summary>
+    public static void AssertClose(float[] expected, float[] actual, string description, float relativeTolerance = 1e-4f)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float scale = expected.Length == 0 ? 0f : expected.Max(MathF.Abs);
+        Assert.True(scale > 0f, $"{description}: the CPU result is all zeros, so the comparison would prove nothing.");
+        float tolerance = relativeTolerance * scale;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(
+                MathF.Abs(expected[i] - actual[i]) <= tolerance,
+                $"{description}, element {i}: GPU {actual[i]}, CPU {expected[i]}, tolerance {tolerance}.");
+        }
+    }
+}
