@@ -3,8 +3,8 @@ using System.Reflection;
 namespace Kiln.Compiler.Tests;
 
 /// <summary>
-/// Creates a compiled network on the CPU path or on its GPU kernels (on ILGPU's CPU accelerator), and compares the
-/// two within a tolerance relative to the largest CPU value.
+/// The comparison of a compiled network's GPU kernels, run on ILGPU's CPU accelerator, with its CPU path, within a
+/// tolerance relative to the largest CPU value.
 /// </summary>
 internal static class GpuComparison
 {
