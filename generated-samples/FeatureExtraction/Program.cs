@@ -8,6 +8,15 @@ using Kiln.Samples.FeatureExtraction;
 // is tested on the rest.
 // Usage: FeatureExtraction [--gpu] [image folder] [montage path]. With --gpu, ResNet18 runs its generated
 // GPU kernels on a CUDA device, and the run fails when there is none.
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine("Usage: FeatureExtraction [--gpu] [image folder] [montage path]");
+    Console.WriteLine("  image folder   one subfolder of images per class (default: the bundled product images)");
+    Console.WriteLine("  montage path   where to write the picture of the test predictions (default: predictions.png)");
+    Console.WriteLine("  --gpu          run ResNet18's generated GPU kernels on a CUDA device; fails when there is none");
+    return 0;
+}
+
 bool useGpu = args.Contains("--gpu");
 string[] paths = args.Where(argument => argument != "--gpu").ToArray();
 string imageFolder = paths.Length > 0 ? paths[0] : Path.Combine(AppContext.BaseDirectory, "images");

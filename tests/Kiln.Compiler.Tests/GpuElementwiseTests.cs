@@ -34,7 +34,7 @@ public sealed class GpuElementwiseTests : IDisposable
         (CompiledNetwork cpu, CompiledNetwork gpu) = Compile("activations.onnx", ActivationsModel());
         ReadOnlyMemory<float>[] inputs = [Wave(Observations * 3 * 20 * 30, 0.37f, 3f, withNaN: true), new float[] { 0.8f, -0.25f, 1.5f }];
 
-        foreach (string layer in new[] { "leaky", "elu", "selu", "celu", "hard_sigmoid", "thresholded", "shrink", "clip_inputs", "clip_min_only" })
+        foreach (string layer in new[] { "relu", "leaky", "elu", "selu", "celu", "hard_sigmoid", "thresholded", "shrink", "clip_inputs", "clip_min_only" })
         {
             float[] expected = cpu.Activations(inputs, layer).ToArray();
             float[] actual = gpu.Activations(inputs, layer).ToArray();
@@ -42,6 +42,11 @@ public sealed class GpuElementwiseTests : IDisposable
             Assert.Equal(Observations * 3 * 20 * 30, actual.Length);
             AssertSame(layer, expected, actual);
         }
+
+        // Every plane of x holds NaNs, none first in its plane, and the maximum keeps them as the CPU does.
+        float[] maxima = gpu.Activations(inputs, "global_max").ToArray();
+        AssertSame("global_max", cpu.Activations(inputs, "global_max").ToArray(), maxima);
+        Assert.All(maxima, value => Assert.True(float.IsNaN(value)));
     }
 
     [Fact]
@@ -136,17 +141,21 @@ public sealed class GpuElementwiseTests : IDisposable
         Assert.Equal([1f, 1f, 65519f, 65520f, -2f, 0f, 0f, 1f], int32[..8]);
     }
 
-    /// <summary>Each parameterized activation on x, and Clip with a constant lower bound and a computed upper bound.</summary>
+    /// <summary>Relu, GlobalMaxPool and each parameterized activation on x, and Clip with a constant lower bound and a computed upper bound.</summary>
     private static ModelProto ActivationsModel()
     {
         var graph = new GraphProto { Name = "activations" };
         graph.Input.Add(Value("x", -1, 3, 20, 30));
         graph.Input.Add(Value("limit", -1, 1));
-        foreach (string layer in new[] { "leaky", "elu", "selu", "celu", "hard_sigmoid", "thresholded", "shrink", "clip_inputs", "clip_min_only" })
+        foreach (string layer in new[] { "relu", "leaky", "elu", "selu", "celu", "hard_sigmoid", "thresholded", "shrink", "clip_inputs", "clip_min_only" })
         {
             graph.Output.Add(Value(layer, -1, 3, 20, 30));
         }
+
+        graph.Output.Add(Value("global_max", -1, 3, 1, 1));
         graph.Initializer.Add(RawFloats("lower", [], -0.75f));
+        graph.Node.Add(Node("relu", "Relu", ["x"], ["relu"]));
+        graph.Node.Add(Node("global_max", "GlobalMaxPool", ["x"], ["global_max"]));
         graph.Node.Add(Node("leaky", "LeakyRelu", ["x"], ["leaky"], Float("alpha", 0.1f)));
         graph.Node.Add(Node("elu", "Elu", ["x"], ["elu"], Float("alpha", 0.7f)));
         graph.Node.Add(Node("selu", "Selu", ["x"], ["selu"]));

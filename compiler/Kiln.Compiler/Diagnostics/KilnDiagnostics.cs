@@ -117,7 +117,7 @@ internal static class KilnDiagnostics
     public static readonly DiagnosticDescriptor GpuUnsupportedNode = Error(
         "KLN0021",
         "Node not compiled by the GPU backend",
-        "Node '{0}' ({1}) of the model '{2}' cannot run on the GPU: {3}. Kiln generates GPU kernels because the project references Kiln.Gpu; set GpuKernels = false on [OnnxNetwork] for {4} (or GpuKernels=\"false\" on its AdditionalFiles item) to compile it for the CPU only. The GPU backend compiles: {5}.");
+        "Node '{0}' ({1}) of the model '{2}' cannot run on the GPU: {3}. Kiln generates GPU kernels because the project references Kiln.Gpu; set GpuKernels = false on [OnnxNetwork] for {4} (or GpuKernels=\"false\" on its AdditionalFiles item) to compile it for the CPU only.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "KLN9999",

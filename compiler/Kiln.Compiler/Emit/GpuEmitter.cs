@@ -47,7 +47,7 @@ internal static class GpuEmitter
             }
 
             kernels.Line();
-            kernels.Comment($"Step {step.Index}: {node.DisplayName} ({node.OpType}).");
+            kernels.Comment(NetworkEmitter.StepSummary(model, step));
             step.Operator.EmitGpu(node, context);
         }
 

@@ -32,9 +32,19 @@ internal static class Literals
             return "-0f";
         }
 
-        // "G9" always round-trips a float, on every runtime that may host the compiler.
-        string text = value.ToString("G9", CultureInfo.InvariantCulture);
-        return text + "f";
+        // The shortest of G1 to G9 that reads back as the same float, so that 1e-5 is written 1E-05f rather than
+        // 9.99999975E-06f. G9 always round-trips, on every runtime that may host the compiler, so the loop ends there.
+        for (int digits = 1; digits < 9; digits++)
+        {
+            // TryParse, because .NET Framework may reject text just past float.MaxValue that newer runtimes round to it.
+            string shorter = value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            if (float.TryParse(shorter, NumberStyles.Float, CultureInfo.InvariantCulture, out float parsed) && parsed == value)
+            {
+                return shorter + "f";
+            }
+        }
+
+        return value.ToString("G9", CultureInfo.InvariantCulture) + "f";
     }
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);

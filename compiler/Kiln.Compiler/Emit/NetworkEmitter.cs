@@ -222,6 +222,19 @@ internal static class NetworkEmitter
         writer.Line();
     }
 
+    /// <summary>
+    /// Describes a step for the comment above its code in both backends: its node, the shapes of its computed inputs
+    /// and of its outputs, and its attributes, such as <c>Step 3: pool1 (MaxPool), 1×64×112×112 -> 1×64×56×56; kernel 3×3, strides 2×2</c>.
+    /// </summary>
+    internal static string StepSummary(NetworkModel model, Step step)
+    {
+        Node node = step.Node;
+        string inputs = string.Join(", ", node.Inputs.Where(i => i.Length > 0 && !model.Graph.Initializers.ContainsKey(i)).Select(i => Shape(model.Shapes.Tensor(i).Shape)));
+        string outputs = string.Join(", ", step.Outputs.Select(o => Shape(model.Shapes.Tensor(o).Shape)));
+        string attributes = step.Operator.DescribeAttributes(node, model.Shapes);
+        return $"Step {step.Index}: {node.DisplayName} ({node.OpType}), {inputs} -> {outputs}{(attributes.Length > 0 ? "; " + attributes : string.Empty)}.";
+    }
+
     private static CpuEmitContext EmitForward(SourceWriter writer, NetworkModel model)
     {
         var weightNames = model.Weights.ToDictionary(w => w.Initializer.Name, w => w.Identifier);
@@ -233,10 +246,7 @@ internal static class NetworkEmitter
             foreach (Step step in model.Steps)
             {
                 Node node = step.Node;
-                string inputs = string.Join(", ", node.Inputs.Where(i => i.Length > 0 && !model.Graph.Initializers.ContainsKey(i)).Select(i => Shape(model.Shapes.Tensor(i).Shape)));
-                string outputs = string.Join(", ", step.Outputs.Select(o => Shape(model.Shapes.Tensor(o).Shape)));
-                string attributes = step.Operator.DescribeAttributes(node, model.Shapes);
-                writer.Comment($"Step {step.Index}: {node.DisplayName} ({node.OpType}), {inputs} -> {outputs}{(attributes.Length > 0 ? "; " + attributes : string.Empty)}.");
+                writer.Comment(StepSummary(model, step));
                 step.Operator.EmitCpu(node, context);
                 if (step.Index < model.Steps.Count - 1)
                 {

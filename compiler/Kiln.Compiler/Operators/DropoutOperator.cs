@@ -94,7 +94,7 @@ internal sealed class DropoutOperator : Operator
     {
         if (!node.Has("seed"))
         {
-            throw context.Unsupported(node, "in training mode without a seed attribute the CPU path draws a new mask on every call, but the GPU kernels compute the mask from the seed attribute when the network is created");
+            throw context.Unsupported(node, "in training mode without a seed attribute the CPU path draws a new mask on every call, but the GPU kernels need a mask drawn once from the seed when the network is created; give the node a seed attribute to run it on the GPU");
         }
 
         int count = context.Shapes.Input(node, 0).ElementCount;

@@ -100,14 +100,14 @@ internal sealed class UnaryOperator : Operator
         context.SetOutput(node, 0, ElementType.Float, x.Shape);
     }
 
-    /// <summary>Relu has a GPU kernel; the other unary operators do not yet.</summary>
-    public override bool HasGpuKernels => OpType == "Relu";
+    /// <summary>Relu, the only operator of this class, has a GPU kernel: the CPU path's scalar form, which keeps NaN.</summary>
+    public override bool HasGpuKernels => true;
 
     public override void EmitGpu(Node node, GpuEmitContext context)
     {
         int count = context.Shapes.Input(node, 0).ElementCount;
         var views = new[] { ("x", context.ReadInput(node, 0)), ("y", context.WriteOutput(node, 0)) };
-        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line("y[i] = x[i] > 0f ? x[i] : 0f;"));
+        context.ElementwiseKernelUnlessEmpty(node, OpType, count, views, () => context.Writer.Line($"y[i] = {CpuEmitContext.Kernels}{_kernelOperator}.Apply(x[i]);"));
     }
 
     public override void EmitCpu(Node node, CpuEmitContext context)

@@ -15,8 +15,8 @@ namespace Kiln.Compiler.Operators;
 /// slice of the packed weights, or the graph input.
 /// </summary>
 /// <remarks>
-/// Every kernel has the parameters (arena, weights, input) and runs with <see cref="GroupSize"/> threads per group;
-/// the grid's Y index is the observation, whose arena and input start at the offsets the kernel preamble computes.
+/// Every kernel has the parameters (arena, weights, input) and runs with <c>Kiln.Gpu.GpuProgram.GroupSize</c> threads
+/// per group; the grid's Y index is the observation, whose arena starts at the offset the kernel preamble computes.
 /// </remarks>
 internal sealed class GpuEmitContext
 {
@@ -86,7 +86,6 @@ internal sealed class GpuEmitContext
         }
 
         Writer.Line($"long arenaStart = {Runtime}GridStride.Observation * {Literals.Int(_arenaLength)}L;");
-        Writer.Line($"long inputStart = {Runtime}GridStride.Observation * {Literals.Int(_inputLength)}L;");
         return block;
     }
 
@@ -99,7 +98,8 @@ internal sealed class GpuEmitContext
         int length = Shapes.Tensor(name).ElementCount;
         if (_inputOffsets.TryGetValue(name, out int inputOffset))
         {
-            return $"input.SubView(inputStart + {Literals.Int(inputOffset)}, {Literals.Int(length)})";
+            // Only the first steps read the graph input, so its start is computed here rather than in every preamble.
+            return $"input.SubView(({Runtime}GridStride.Observation * {Literals.Int(_inputLength)}L) + {Literals.Int(inputOffset)}, {Literals.Int(length)})";
         }
 
         if (_weightOffsets.TryGetValue(name, out int weightOffset))
@@ -172,13 +172,7 @@ internal sealed class GpuEmitContext
 
     /// <summary>The KLN0021 error for a node the GPU kernels do not cover, saying <paramref name="reason"/>.</summary>
     public CompilationError Unsupported(Node node, string reason) =>
-        new CompilationError(KilnDiagnostics.GpuUnsupportedNode, node.DisplayName, node.OpType, _modelFile, reason, _className, GpuOperatorList);
-
-    /// <summary>The operators the GPU backend compiles, for messages.</summary>
-    public static string GpuOperatorList => string.Join(", ", OperatorRegistry.All
-        .Where(op => op.HasGpuKernels || op is PassthroughOperator or DropoutOperator)
-        .Select(op => op.OpType)
-        .OrderBy(name => name, StringComparer.Ordinal));
+        new CompilationError(KilnDiagnostics.GpuUnsupportedNode, node.DisplayName, node.OpType, _modelFile, reason, _className);
 
     /// <summary>
     /// Creates a context whose observation arenas hold, past the planned tensors, <paramref name="workspaceLength"/>

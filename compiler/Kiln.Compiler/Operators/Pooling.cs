@@ -236,7 +236,16 @@ internal sealed class GlobalPoolOperator : Operator
             writer.Line(_max ? "float result = x[first];" : "float result = 0f;");
             using (writer.Open($"for (int j = {(_max ? 1 : 0)}; j < {spatial}; j++)"))
             {
-                writer.Line(_max ? "result = x[first + j] > result ? x[first + j] : result;" : "result += x[first + j];");
+                if (_max)
+                {
+                    // A NaN replaces any number, and no later value replaces a NaN, as on the CPU.
+                    writer.Line("float value = x[first + j];");
+                    writer.Line("result = value > result || (float.IsNaN(value) && !float.IsNaN(result)) ? value : result;");
+                }
+                else
+                {
+                    writer.Line("result += x[first + j];");
+                }
             }
 
             writer.Line(_max ? "y[i] = result;" : $"y[i] = result / {spatial}f;");

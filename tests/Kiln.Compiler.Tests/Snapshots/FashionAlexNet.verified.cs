@@ -191,9 +191,9 @@ partial class FashionAlexNet : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 2: norm1 (LRN), 1×48×32×32 -> 1×48×32×32; size 5, alpha 9.99999975E-05f, beta 0.75f, bias 2f.
+        // Step 2: norm1 (LRN), 1×48×32×32 -> 1×48×32×32; size 5, alpha 0.0001f, beta 0.75f, bias 2f.
         global::Kiln.Cpu.Normalization.LocalResponseNormalization(arena.Slice(49152, 49152), arena.Slice(0, 49152),
-            batch: 1, channels: 48, spatial: 1024, size: 5, alpha: 9.99999975E-05f, beta: 0.75f, bias: 2f);
+            batch: 1, channels: 48, spatial: 1024, size: 5, alpha: 0.0001f, beta: 0.75f, bias: 2f);
         if (lastStep == 2)
         {
             return;
@@ -226,9 +226,9 @@ partial class FashionAlexNet : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 6: norm2 (LRN), 1×96×15×15 -> 1×96×15×15; size 5, alpha 9.99999975E-05f, beta 0.75f, bias 2f.
+        // Step 6: norm2 (LRN), 1×96×15×15 -> 1×96×15×15; size 5, alpha 0.0001f, beta 0.75f, bias 2f.
         global::Kiln.Cpu.Normalization.LocalResponseNormalization(arena.Slice(21600, 21600), arena.Slice(0, 21600),
-            batch: 1, channels: 96, spatial: 225, size: 5, alpha: 9.99999975E-05f, beta: 0.75f, bias: 2f);
+            batch: 1, channels: 96, spatial: 225, size: 5, alpha: 0.0001f, beta: 0.75f, bias: 2f);
         if (lastStep == 6)
         {
             return;

@@ -110,7 +110,7 @@ partial class SmallCnn : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 1: bn1 (BatchNormalization), 1×4×6×6 -> 1×4×6×6; epsilon 9.99999975E-06f.
+        // Step 1: bn1 (BatchNormalization), 1×4×6×6 -> 1×4×6×6; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 144),
             scale: bn_scale,
@@ -118,7 +118,7 @@ partial class SmallCnn : global::Kiln.CompiledNetwork
             mean: bn_mean,
             variance: bn_var,
             y: arena.Slice(144, 144),
-            batch: 1, channels: 4, spatial: 36, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 4, spatial: 36, epsilon: 1E-05f);
         if (lastStep == 1)
         {
             return;

@@ -495,7 +495,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 1: BatchNormalization251 (BatchNormalization), 1×64×112×112 -> 1×64×112×112; epsilon 9.99999975E-06f.
+        // Step 1: BatchNormalization251 (BatchNormalization), 1×64×112×112 -> 1×64×112×112; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 802816),
             scale: Parameter96,
@@ -503,7 +503,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant98,
             variance: Constant99,
             y: arena.Slice(802816, 802816),
-            batch: 1, channels: 64, spatial: 12544, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 64, spatial: 12544, epsilon: 1E-05f);
         if (lastStep == 1)
         {
             return;
@@ -536,7 +536,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 5: BatchNormalization259 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 9.99999975E-06f.
+        // Step 5: BatchNormalization259 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 200704),
             scale: Parameter113,
@@ -544,7 +544,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant115,
             variance: Constant116,
             y: arena.Slice(200704, 200704),
-            batch: 1, channels: 64, spatial: 3136, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 64, spatial: 3136, epsilon: 1E-05f);
         if (lastStep == 5)
         {
             return;
@@ -570,7 +570,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 8: BatchNormalization265 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 9.99999975E-06f.
+        // Step 8: BatchNormalization265 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(200704, 200704),
             scale: Parameter127,
@@ -578,7 +578,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant129,
             variance: Constant130,
             y: arena.Slice(0, 200704),
-            batch: 1, channels: 64, spatial: 3136, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 64, spatial: 3136, epsilon: 1E-05f);
         if (lastStep == 8)
         {
             return;
@@ -611,7 +611,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 12: BatchNormalization273 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 9.99999975E-06f.
+        // Step 12: BatchNormalization273 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(200704, 200704),
             scale: Parameter144,
@@ -619,7 +619,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant146,
             variance: Constant147,
             y: arena.Slice(401408, 200704),
-            batch: 1, channels: 64, spatial: 3136, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 64, spatial: 3136, epsilon: 1E-05f);
         if (lastStep == 12)
         {
             return;
@@ -645,7 +645,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 15: BatchNormalization279 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 9.99999975E-06f.
+        // Step 15: BatchNormalization279 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(401408, 200704),
             scale: Parameter158,
@@ -653,7 +653,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant160,
             variance: Constant161,
             y: arena.Slice(200704, 200704),
-            batch: 1, channels: 64, spatial: 3136, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 64, spatial: 3136, epsilon: 1E-05f);
         if (lastStep == 15)
         {
             return;
@@ -686,7 +686,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 19: BatchNormalization297 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 9.99999975E-06f.
+        // Step 19: BatchNormalization297 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(200704, 100352),
             scale: Parameter203,
@@ -694,7 +694,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant205,
             variance: Constant206,
             y: arena.Slice(301056, 100352),
-            batch: 1, channels: 128, spatial: 784, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 128, spatial: 784, epsilon: 1E-05f);
         if (lastStep == 19)
         {
             return;
@@ -713,7 +713,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 21: BatchNormalization287 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 9.99999975E-06f.
+        // Step 21: BatchNormalization287 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(200704, 100352),
             scale: Parameter175,
@@ -721,7 +721,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant177,
             variance: Constant178,
             y: arena.Slice(0, 100352),
-            batch: 1, channels: 128, spatial: 784, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 128, spatial: 784, epsilon: 1E-05f);
         if (lastStep == 21)
         {
             return;
@@ -747,7 +747,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 24: BatchNormalization293 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 9.99999975E-06f.
+        // Step 24: BatchNormalization293 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 100352),
             scale: Parameter189,
@@ -755,7 +755,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant191,
             variance: Constant192,
             y: arena.Slice(100352, 100352),
-            batch: 1, channels: 128, spatial: 784, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 128, spatial: 784, epsilon: 1E-05f);
         if (lastStep == 24)
         {
             return;
@@ -788,7 +788,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 28: BatchNormalization305 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 9.99999975E-06f.
+        // Step 28: BatchNormalization305 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 100352),
             scale: Parameter220,
@@ -796,7 +796,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant222,
             variance: Constant223,
             y: arena.Slice(200704, 100352),
-            batch: 1, channels: 128, spatial: 784, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 128, spatial: 784, epsilon: 1E-05f);
         if (lastStep == 28)
         {
             return;
@@ -822,7 +822,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 31: BatchNormalization311 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 9.99999975E-06f.
+        // Step 31: BatchNormalization311 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(200704, 100352),
             scale: Parameter234,
@@ -830,7 +830,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant236,
             variance: Constant237,
             y: arena.Slice(0, 100352),
-            batch: 1, channels: 128, spatial: 784, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 128, spatial: 784, epsilon: 1E-05f);
         if (lastStep == 31)
         {
             return;
@@ -863,7 +863,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 35: BatchNormalization329 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 9.99999975E-06f.
+        // Step 35: BatchNormalization329 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(100352, 50176),
             scale: Parameter279,
@@ -871,7 +871,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant281,
             variance: Constant282,
             y: arena.Slice(150528, 50176),
-            batch: 1, channels: 256, spatial: 196, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 256, spatial: 196, epsilon: 1E-05f);
         if (lastStep == 35)
         {
             return;
@@ -890,7 +890,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 37: BatchNormalization319 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 9.99999975E-06f.
+        // Step 37: BatchNormalization319 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(100352, 50176),
             scale: Parameter251,
@@ -898,7 +898,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant253,
             variance: Constant254,
             y: arena.Slice(0, 50176),
-            batch: 1, channels: 256, spatial: 196, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 256, spatial: 196, epsilon: 1E-05f);
         if (lastStep == 37)
         {
             return;
@@ -924,7 +924,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 40: BatchNormalization325 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 9.99999975E-06f.
+        // Step 40: BatchNormalization325 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 50176),
             scale: Parameter265,
@@ -932,7 +932,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant267,
             variance: Constant268,
             y: arena.Slice(50176, 50176),
-            batch: 1, channels: 256, spatial: 196, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 256, spatial: 196, epsilon: 1E-05f);
         if (lastStep == 40)
         {
             return;
@@ -965,7 +965,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 44: BatchNormalization337 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 9.99999975E-06f.
+        // Step 44: BatchNormalization337 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 50176),
             scale: Parameter296,
@@ -973,7 +973,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant298,
             variance: Constant299,
             y: arena.Slice(100352, 50176),
-            batch: 1, channels: 256, spatial: 196, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 256, spatial: 196, epsilon: 1E-05f);
         if (lastStep == 44)
         {
             return;
@@ -999,7 +999,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 47: BatchNormalization343 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 9.99999975E-06f.
+        // Step 47: BatchNormalization343 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(100352, 50176),
             scale: Parameter310,
@@ -1007,7 +1007,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant312,
             variance: Constant313,
             y: arena.Slice(0, 50176),
-            batch: 1, channels: 256, spatial: 196, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 256, spatial: 196, epsilon: 1E-05f);
         if (lastStep == 47)
         {
             return;
@@ -1040,7 +1040,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 51: BatchNormalization361 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 9.99999975E-06f.
+        // Step 51: BatchNormalization361 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(50176, 25088),
             scale: Parameter355,
@@ -1048,7 +1048,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant357,
             variance: Constant358,
             y: arena.Slice(75264, 25088),
-            batch: 1, channels: 512, spatial: 49, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 512, spatial: 49, epsilon: 1E-05f);
         if (lastStep == 51)
         {
             return;
@@ -1067,7 +1067,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 53: BatchNormalization351 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 9.99999975E-06f.
+        // Step 53: BatchNormalization351 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(50176, 25088),
             scale: Parameter327,
@@ -1075,7 +1075,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant329,
             variance: Constant330,
             y: arena.Slice(0, 25088),
-            batch: 1, channels: 512, spatial: 49, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 512, spatial: 49, epsilon: 1E-05f);
         if (lastStep == 53)
         {
             return;
@@ -1101,7 +1101,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 56: BatchNormalization357 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 9.99999975E-06f.
+        // Step 56: BatchNormalization357 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 25088),
             scale: Parameter341,
@@ -1109,7 +1109,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant343,
             variance: Constant344,
             y: arena.Slice(25088, 25088),
-            batch: 1, channels: 512, spatial: 49, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 512, spatial: 49, epsilon: 1E-05f);
         if (lastStep == 56)
         {
             return;
@@ -1142,7 +1142,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 60: BatchNormalization369 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 9.99999975E-06f.
+        // Step 60: BatchNormalization369 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(0, 25088),
             scale: Parameter372,
@@ -1150,7 +1150,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant374,
             variance: Constant375,
             y: arena.Slice(50176, 25088),
-            batch: 1, channels: 512, spatial: 49, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 512, spatial: 49, epsilon: 1E-05f);
         if (lastStep == 60)
         {
             return;
@@ -1176,7 +1176,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 63: BatchNormalization375 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 9.99999975E-06f.
+        // Step 63: BatchNormalization375 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(50176, 25088),
             scale: Parameter386,
@@ -1184,7 +1184,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant388,
             variance: Constant389,
             y: arena.Slice(0, 25088),
-            batch: 1, channels: 512, spatial: 49, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 512, spatial: 49, epsilon: 1E-05f);
         if (lastStep == 63)
         {
             return;
@@ -1217,7 +1217,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 67: BatchNormalization383 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 9.99999975E-06f.
+        // Step 67: BatchNormalization383 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(25088, 25088),
             scale: Parameter403,
@@ -1225,7 +1225,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant405,
             variance: Constant406,
             y: arena.Slice(50176, 25088),
-            batch: 1, channels: 512, spatial: 49, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 512, spatial: 49, epsilon: 1E-05f);
         if (lastStep == 67)
         {
             return;
@@ -1251,7 +1251,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             return;
         }
 
-        // Step 70: BatchNormalization389 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 9.99999975E-06f.
+        // Step 70: BatchNormalization389 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         global::Kiln.Cpu.Normalization.BatchNormalization(
             x: arena.Slice(50176, 25088),
             scale: Parameter417,
@@ -1259,7 +1259,7 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             mean: Constant419,
             variance: Constant420,
             y: arena.Slice(25088, 25088),
-            batch: 1, channels: 512, spatial: 49, epsilon: 9.99999975E-06f);
+            batch: 1, channels: 512, spatial: 49, epsilon: 1E-05f);
         if (lastStep == 70)
         {
             return;
@@ -1493,14 +1493,13 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             _network.Constant420.CopyTo(weights.Slice(15908288, 512));
         }
 
-        // Step 0: Convolution249 (Conv).
+        // Step 0: Convolution249 (Conv), 1×3×224×224 -> 1×64×112×112; kernel 7×7, strides 2×2, dilations 1×1, pads 3,3 (begin) 2,2 (end), groups 1.
         private static void Step0_Convolution249_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
-                X = input.SubView(inputStart + 0, 150528),
+                X = input.SubView((global::Kiln.Gpu.GridStride.Observation * 150528L) + 0, 150528),
                 Weights = weights.SubView(0, 9408),
                 Bias = default,
                 Y = arena.SubView(arenaStart + 0, 802816),
@@ -1513,11 +1512,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 12544, k: 147);
         }
 
-        // Step 1: BatchNormalization251 (BatchNormalization).
+        // Step 1: BatchNormalization251 (BatchNormalization), 1×64×112×112 -> 1×64×112×112; epsilon 1E-05f.
         private static void Step1_BatchNormalization251_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 802816);
             global::ILGPU.ArrayView<float> scale = weights.SubView(9408, 64);
             global::ILGPU.ArrayView<float> bias = weights.SubView(9472, 64);
@@ -1527,29 +1525,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 802816; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 12544 % 64;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 2: ReLU253 (Relu).
+        // Step 2: ReLU253 (Relu), 1×64×112×112 -> 1×64×112×112.
         private static void Step2_ReLU253_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 802816, 802816);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 802816);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 802816; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 3: Pooling255 (MaxPool).
+        // Step 3: Pooling255 (MaxPool), 1×64×112×112 -> 1×64×56×56; kernel 3×3, strides 2×2, dilations 1×1, pads 1,1 (begin) 0,0 (end).
         private static void Step3_Pooling255_MaxPool(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 802816);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 802816, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
@@ -1579,11 +1575,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 4: Convolution257 (Conv).
+        // Step 4: Convolution257 (Conv), 1×64×56×56 -> 1×64×56×56; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step4_Convolution257_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 802816, 200704),
@@ -1599,11 +1594,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
         }
 
-        // Step 5: BatchNormalization259 (BatchNormalization).
+        // Step 5: BatchNormalization259 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         private static void Step5_BatchNormalization259_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 200704);
             global::ILGPU.ArrayView<float> scale = weights.SubView(46528, 64);
             global::ILGPU.ArrayView<float> bias = weights.SubView(46592, 64);
@@ -1613,29 +1607,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 3136 % 64;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 6: ReLU261 (Relu).
+        // Step 6: ReLU261 (Relu), 1×64×56×56 -> 1×64×56×56.
         private static void Step6_ReLU261_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 7: Convolution263 (Conv).
+        // Step 7: Convolution263 (Conv), 1×64×56×56 -> 1×64×56×56; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step7_Convolution263_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 200704),
@@ -1651,11 +1643,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
         }
 
-        // Step 8: BatchNormalization265 (BatchNormalization).
+        // Step 8: BatchNormalization265 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         private static void Step8_BatchNormalization265_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
             global::ILGPU.ArrayView<float> scale = weights.SubView(83648, 64);
             global::ILGPU.ArrayView<float> bias = weights.SubView(83712, 64);
@@ -1665,16 +1656,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 3136 % 64;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 9: Plus267 (Add).
+        // Step 9: Plus267 (Add), 1×64×56×56, 1×64×56×56 -> 1×64×56×56.
         private static void Step9_Plus267_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 200704);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 802816, 200704);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 200704);
@@ -1684,24 +1674,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 10: ReLU269 (Relu).
+        // Step 10: ReLU269 (Relu), 1×64×56×56 -> 1×64×56×56.
         private static void Step10_ReLU269_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 11: Convolution271 (Conv).
+        // Step 11: Convolution271 (Conv), 1×64×56×56 -> 1×64×56×56; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step11_Convolution271_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 200704),
@@ -1717,11 +1705,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
         }
 
-        // Step 12: BatchNormalization273 (BatchNormalization).
+        // Step 12: BatchNormalization273 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         private static void Step12_BatchNormalization273_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 200704);
             global::ILGPU.ArrayView<float> scale = weights.SubView(120768, 64);
             global::ILGPU.ArrayView<float> bias = weights.SubView(120832, 64);
@@ -1731,29 +1718,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 3136 % 64;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 13: ReLU275 (Relu).
+        // Step 13: ReLU275 (Relu), 1×64×56×56 -> 1×64×56×56.
         private static void Step13_ReLU275_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 401408, 200704);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 14: Convolution277 (Conv).
+        // Step 14: Convolution277 (Conv), 1×64×56×56 -> 1×64×56×56; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step14_Convolution277_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 200704, 200704),
@@ -1769,11 +1754,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 64, n: 3136, k: 576);
         }
 
-        // Step 15: BatchNormalization279 (BatchNormalization).
+        // Step 15: BatchNormalization279 (BatchNormalization), 1×64×56×56 -> 1×64×56×56; epsilon 1E-05f.
         private static void Step15_BatchNormalization279_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 401408, 200704);
             global::ILGPU.ArrayView<float> scale = weights.SubView(157888, 64);
             global::ILGPU.ArrayView<float> bias = weights.SubView(157952, 64);
@@ -1783,16 +1767,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 3136 % 64;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 16: Plus281 (Add).
+        // Step 16: Plus281 (Add), 1×64×56×56, 1×64×56×56 -> 1×64×56×56.
         private static void Step16_Plus281_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 200704, 200704);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 0, 200704);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 401408, 200704);
@@ -1802,24 +1785,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 17: ReLU283 (Relu).
+        // Step 17: ReLU283 (Relu), 1×64×56×56 -> 1×64×56×56.
         private static void Step17_ReLU283_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 401408, 200704);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 200704);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 200704; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 18: Convolution295 (Conv).
+        // Step 18: Convolution295 (Conv), 1×64×56×56 -> 1×128×28×28; kernel 1×1, strides 2×2, dilations 1×1, pads 0,0 (begin) 0,0 (end), groups 1.
         private static void Step18_Convolution295_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 200704),
@@ -1835,11 +1816,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 64);
         }
 
-        // Step 19: BatchNormalization297 (BatchNormalization).
+        // Step 19: BatchNormalization297 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         private static void Step19_BatchNormalization297_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
             global::ILGPU.ArrayView<float> scale = weights.SubView(166336, 128);
             global::ILGPU.ArrayView<float> bias = weights.SubView(166464, 128);
@@ -1849,16 +1829,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 784 % 128;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 20: Convolution285 (Conv).
+        // Step 20: Convolution285 (Conv), 1×64×56×56 -> 1×128×28×28; kernel 3×3, strides 2×2, dilations 1×1, pads 1,1 (begin) 0,0 (end), groups 1.
         private static void Step20_Convolution285_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 200704),
@@ -1874,11 +1853,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 576);
         }
 
-        // Step 21: BatchNormalization287 (BatchNormalization).
+        // Step 21: BatchNormalization287 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         private static void Step21_BatchNormalization287_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
             global::ILGPU.ArrayView<float> scale = weights.SubView(240576, 128);
             global::ILGPU.ArrayView<float> bias = weights.SubView(240704, 128);
@@ -1888,29 +1866,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 784 % 128;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 22: ReLU289 (Relu).
+        // Step 22: ReLU289 (Relu), 1×128×28×28 -> 1×128×28×28.
         private static void Step22_ReLU289_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 100352);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 23: Convolution291 (Conv).
+        // Step 23: Convolution291 (Conv), 1×128×28×28 -> 1×128×28×28; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step23_Convolution291_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 100352, 100352),
@@ -1926,11 +1902,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 1152);
         }
 
-        // Step 24: BatchNormalization293 (BatchNormalization).
+        // Step 24: BatchNormalization293 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         private static void Step24_BatchNormalization293_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
             global::ILGPU.ArrayView<float> scale = weights.SubView(388544, 128);
             global::ILGPU.ArrayView<float> bias = weights.SubView(388672, 128);
@@ -1940,16 +1915,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 784 % 128;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 25: Plus299 (Add).
+        // Step 25: Plus299 (Add), 1×128×28×28, 1×128×28×28 -> 1×128×28×28.
         private static void Step25_Plus299_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 100352, 100352);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 301056, 100352);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
@@ -1959,24 +1933,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 26: ReLU301 (Relu).
+        // Step 26: ReLU301 (Relu), 1×128×28×28 -> 1×128×28×28.
         private static void Step26_ReLU301_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 100352);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 27: Convolution303 (Conv).
+        // Step 27: Convolution303 (Conv), 1×128×28×28 -> 1×128×28×28; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step27_Convolution303_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 100352, 100352),
@@ -1992,11 +1964,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 1152);
         }
 
-        // Step 28: BatchNormalization305 (BatchNormalization).
+        // Step 28: BatchNormalization305 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         private static void Step28_BatchNormalization305_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 100352);
             global::ILGPU.ArrayView<float> scale = weights.SubView(536512, 128);
             global::ILGPU.ArrayView<float> bias = weights.SubView(536640, 128);
@@ -2006,29 +1977,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 784 % 128;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 29: ReLU307 (Relu).
+        // Step 29: ReLU307 (Relu), 1×128×28×28 -> 1×128×28×28.
         private static void Step29_ReLU307_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 30: Convolution309 (Conv).
+        // Step 30: Convolution309 (Conv), 1×128×28×28 -> 1×128×28×28; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step30_Convolution309_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 100352),
@@ -2044,11 +2013,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 128, n: 784, k: 1152);
         }
 
-        // Step 31: BatchNormalization311 (BatchNormalization).
+        // Step 31: BatchNormalization311 (BatchNormalization), 1×128×28×28 -> 1×128×28×28; epsilon 1E-05f.
         private static void Step31_BatchNormalization311_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
             global::ILGPU.ArrayView<float> scale = weights.SubView(684480, 128);
             global::ILGPU.ArrayView<float> bias = weights.SubView(684608, 128);
@@ -2058,16 +2026,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 784 % 128;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 32: Plus313 (Add).
+        // Step 32: Plus313 (Add), 1×128×28×28, 1×128×28×28 -> 1×128×28×28.
         private static void Step32_Plus313_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 100352);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 100352, 100352);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 200704, 100352);
@@ -2077,24 +2044,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 33: ReLU315 (Relu).
+        // Step 33: ReLU315 (Relu), 1×128×28×28 -> 1×128×28×28.
         private static void Step33_ReLU315_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 200704, 100352);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 100352);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 100352; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 34: Convolution327 (Conv).
+        // Step 34: Convolution327 (Conv), 1×128×28×28 -> 1×256×14×14; kernel 1×1, strides 2×2, dilations 1×1, pads 0,0 (begin) 0,0 (end), groups 1.
         private static void Step34_Convolution327_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 100352),
@@ -2110,11 +2075,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 128);
         }
 
-        // Step 35: BatchNormalization329 (BatchNormalization).
+        // Step 35: BatchNormalization329 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         private static void Step35_BatchNormalization329_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
             global::ILGPU.ArrayView<float> scale = weights.SubView(717760, 256);
             global::ILGPU.ArrayView<float> bias = weights.SubView(718016, 256);
@@ -2124,16 +2088,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 196 % 256;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 36: Convolution317 (Conv).
+        // Step 36: Convolution317 (Conv), 1×128×28×28 -> 1×256×14×14; kernel 3×3, strides 2×2, dilations 1×1, pads 1,1 (begin) 0,0 (end), groups 1.
         private static void Step36_Convolution317_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 100352),
@@ -2149,11 +2112,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 1152);
         }
 
-        // Step 37: BatchNormalization319 (BatchNormalization).
+        // Step 37: BatchNormalization319 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         private static void Step37_BatchNormalization319_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
             global::ILGPU.ArrayView<float> scale = weights.SubView(1013696, 256);
             global::ILGPU.ArrayView<float> bias = weights.SubView(1013952, 256);
@@ -2163,29 +2125,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 196 % 256;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 38: ReLU321 (Relu).
+        // Step 38: ReLU321 (Relu), 1×256×14×14 -> 1×256×14×14.
         private static void Step38_ReLU321_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 50176);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 39: Convolution323 (Conv).
+        // Step 39: Convolution323 (Conv), 1×256×14×14 -> 1×256×14×14; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step39_Convolution323_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 50176, 50176),
@@ -2201,11 +2161,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 2304);
         }
 
-        // Step 40: BatchNormalization325 (BatchNormalization).
+        // Step 40: BatchNormalization325 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         private static void Step40_BatchNormalization325_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
             global::ILGPU.ArrayView<float> scale = weights.SubView(1604544, 256);
             global::ILGPU.ArrayView<float> bias = weights.SubView(1604800, 256);
@@ -2215,16 +2174,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 196 % 256;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 41: Plus331 (Add).
+        // Step 41: Plus331 (Add), 1×256×14×14, 1×256×14×14 -> 1×256×14×14.
         private static void Step41_Plus331_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 50176, 50176);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 150528, 50176);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
@@ -2234,24 +2192,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 42: ReLU333 (Relu).
+        // Step 42: ReLU333 (Relu), 1×256×14×14 -> 1×256×14×14.
         private static void Step42_ReLU333_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 50176);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 43: Convolution335 (Conv).
+        // Step 43: Convolution335 (Conv), 1×256×14×14 -> 1×256×14×14; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step43_Convolution335_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 50176, 50176),
@@ -2267,11 +2223,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 2304);
         }
 
-        // Step 44: BatchNormalization337 (BatchNormalization).
+        // Step 44: BatchNormalization337 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         private static void Step44_BatchNormalization337_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 50176);
             global::ILGPU.ArrayView<float> scale = weights.SubView(2195392, 256);
             global::ILGPU.ArrayView<float> bias = weights.SubView(2195648, 256);
@@ -2281,29 +2236,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 196 % 256;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 45: ReLU339 (Relu).
+        // Step 45: ReLU339 (Relu), 1×256×14×14 -> 1×256×14×14.
         private static void Step45_ReLU339_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 46: Convolution341 (Conv).
+        // Step 46: Convolution341 (Conv), 1×256×14×14 -> 1×256×14×14; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step46_Convolution341_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 50176),
@@ -2319,11 +2272,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 256, n: 196, k: 2304);
         }
 
-        // Step 47: BatchNormalization343 (BatchNormalization).
+        // Step 47: BatchNormalization343 (BatchNormalization), 1×256×14×14 -> 1×256×14×14; epsilon 1E-05f.
         private static void Step47_BatchNormalization343_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
             global::ILGPU.ArrayView<float> scale = weights.SubView(2786240, 256);
             global::ILGPU.ArrayView<float> bias = weights.SubView(2786496, 256);
@@ -2333,16 +2285,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 196 % 256;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 48: Plus345 (Add).
+        // Step 48: Plus345 (Add), 1×256×14×14, 1×256×14×14 -> 1×256×14×14.
         private static void Step48_Plus345_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 50176);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 50176, 50176);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 100352, 50176);
@@ -2352,24 +2303,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 49: ReLU347 (Relu).
+        // Step 49: ReLU347 (Relu), 1×256×14×14 -> 1×256×14×14.
         private static void Step49_ReLU347_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 100352, 50176);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 50176);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 50176; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 50: Convolution359 (Conv).
+        // Step 50: Convolution359 (Conv), 1×256×14×14 -> 1×512×7×7; kernel 1×1, strides 2×2, dilations 1×1, pads 0,0 (begin) 0,0 (end), groups 1.
         private static void Step50_Convolution359_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 50176),
@@ -2385,11 +2334,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 256);
         }
 
-        // Step 51: BatchNormalization361 (BatchNormalization).
+        // Step 51: BatchNormalization361 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         private static void Step51_BatchNormalization361_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> scale = weights.SubView(2918336, 512);
             global::ILGPU.ArrayView<float> bias = weights.SubView(2918848, 512);
@@ -2399,16 +2347,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 49 % 512;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 52: Convolution349 (Conv).
+        // Step 52: Convolution349 (Conv), 1×256×14×14 -> 1×512×7×7; kernel 3×3, strides 2×2, dilations 1×1, pads 1,1 (begin) 0,0 (end), groups 1.
         private static void Step52_Convolution349_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 50176),
@@ -2424,11 +2371,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 2304);
         }
 
-        // Step 53: BatchNormalization351 (BatchNormalization).
+        // Step 53: BatchNormalization351 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         private static void Step53_BatchNormalization351_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> scale = weights.SubView(4100032, 512);
             global::ILGPU.ArrayView<float> bias = weights.SubView(4100544, 512);
@@ -2438,29 +2384,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 49 % 512;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 54: ReLU353 (Relu).
+        // Step 54: ReLU353 (Relu), 1×512×7×7 -> 1×512×7×7.
         private static void Step54_ReLU353_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 55: Convolution355 (Conv).
+        // Step 55: Convolution355 (Conv), 1×512×7×7 -> 1×512×7×7; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step55_Convolution355_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 25088, 25088),
@@ -2476,11 +2420,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
         }
 
-        // Step 56: BatchNormalization357 (BatchNormalization).
+        // Step 56: BatchNormalization357 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         private static void Step56_BatchNormalization357_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
             global::ILGPU.ArrayView<float> scale = weights.SubView(6461376, 512);
             global::ILGPU.ArrayView<float> bias = weights.SubView(6461888, 512);
@@ -2490,16 +2433,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 49 % 512;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 57: Plus363 (Add).
+        // Step 57: Plus363 (Add), 1×512×7×7, 1×512×7×7 -> 1×512×7×7.
         private static void Step57_Plus363_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 25088, 25088);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 75264, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
@@ -2509,24 +2451,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 58: ReLU365 (Relu).
+        // Step 58: ReLU365 (Relu), 1×512×7×7 -> 1×512×7×7.
         private static void Step58_ReLU365_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 59: Convolution367 (Conv).
+        // Step 59: Convolution367 (Conv), 1×512×7×7 -> 1×512×7×7; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step59_Convolution367_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 25088, 25088),
@@ -2542,11 +2482,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
         }
 
-        // Step 60: BatchNormalization369 (BatchNormalization).
+        // Step 60: BatchNormalization369 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         private static void Step60_BatchNormalization369_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
             global::ILGPU.ArrayView<float> scale = weights.SubView(8822720, 512);
             global::ILGPU.ArrayView<float> bias = weights.SubView(8823232, 512);
@@ -2556,29 +2495,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 49 % 512;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 61: ReLU371 (Relu).
+        // Step 61: ReLU371 (Relu), 1×512×7×7 -> 1×512×7×7.
         private static void Step61_ReLU371_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 62: Convolution373 (Conv).
+        // Step 62: Convolution373 (Conv), 1×512×7×7 -> 1×512×7×7; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step62_Convolution373_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 25088),
@@ -2594,11 +2531,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
         }
 
-        // Step 63: BatchNormalization375 (BatchNormalization).
+        // Step 63: BatchNormalization375 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         private static void Step63_BatchNormalization375_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> scale = weights.SubView(11184064, 512);
             global::ILGPU.ArrayView<float> bias = weights.SubView(11184576, 512);
@@ -2608,16 +2544,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 49 % 512;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 64: Plus377 (Add).
+        // Step 64: Plus377 (Add), 1×512×7×7, 1×512×7×7 -> 1×512×7×7.
         private static void Step64_Plus377_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 0, 25088);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 25088, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
@@ -2627,24 +2562,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 65: ReLU379 (Relu).
+        // Step 65: ReLU379 (Relu), 1×512×7×7 -> 1×512×7×7.
         private static void Step65_ReLU379_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 66: Convolution381 (Conv).
+        // Step 66: Convolution381 (Conv), 1×512×7×7 -> 1×512×7×7; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step66_Convolution381_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 0, 25088),
@@ -2660,11 +2593,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
         }
 
-        // Step 67: BatchNormalization383 (BatchNormalization).
+        // Step 67: BatchNormalization383 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         private static void Step67_BatchNormalization383_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 25088, 25088);
             global::ILGPU.ArrayView<float> scale = weights.SubView(13545408, 512);
             global::ILGPU.ArrayView<float> bias = weights.SubView(13545920, 512);
@@ -2674,29 +2606,27 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 49 % 512;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 68: ReLU385 (Relu).
+        // Step 68: ReLU385 (Relu), 1×512×7×7 -> 1×512×7×7.
         private static void Step68_ReLU385_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 69: Convolution387 (Conv).
+        // Step 69: Convolution387 (Conv), 1×512×7×7 -> 1×512×7×7; kernel 3×3, strides 1×1, dilations 1×1, pads 1,1 (begin) 1,1 (end), groups 1.
         private static void Step69_Convolution387_ImplicitGemm(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             var operands = new global::Kiln.Gpu.Convolution2DOperands
             {
                 X = arena.SubView(arenaStart + 25088, 25088),
@@ -2712,11 +2642,10 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             global::Kiln.Gpu.TiledGemm.Run(operands, batches: 1, m: 512, n: 49, k: 4608);
         }
 
-        // Step 70: BatchNormalization389 (BatchNormalization).
+        // Step 70: BatchNormalization389 (BatchNormalization), 1×512×7×7 -> 1×512×7×7; epsilon 1E-05f.
         private static void Step70_BatchNormalization389_BatchNormalization(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> scale = weights.SubView(15906752, 512);
             global::ILGPU.ArrayView<float> bias = weights.SubView(15907264, 512);
@@ -2726,16 +2655,15 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
                 int channel = i / 49 % 512;
-                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 9.99999975E-06f);
+                float factor = scale[channel] / global::System.MathF.Sqrt(variance[channel] + 1E-05f);
                 y[i] = ((x[i] - mean[channel]) * factor) + bias[channel];
             }
         }
 
-        // Step 71: Plus391 (Add).
+        // Step 71: Plus391 (Add), 1×512×7×7, 1×512×7×7 -> 1×512×7×7.
         private static void Step71_Plus391_Add(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> a = arena.SubView(arenaStart + 25088, 25088);
             global::ILGPU.ArrayView<float> b = arena.SubView(arenaStart + 0, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 50176, 25088);
@@ -2745,24 +2673,22 @@ partial class ResNet18Features : global::Kiln.CompiledNetwork
             }
         }
 
-        // Step 72: ReLU393 (Relu).
+        // Step 72: ReLU393 (Relu), 1×512×7×7 -> 1×512×7×7.
         private static void Step72_ReLU393_Relu(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 50176, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 0, 25088);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 25088; i += global::Kiln.Gpu.GridStride.Step)
             {
-                y[i] = x[i] > 0f ? x[i] : 0f;
+                y[i] = global::Kiln.Cpu.ReluOperator.Apply(x[i]);
             }
         }
 
-        // Step 73: Pooling395 (AveragePool).
+        // Step 73: Pooling395 (AveragePool), 1×512×7×7 -> 1×512×1×1; kernel 7×7, strides 1×1, dilations 1×1, pads 0,0 (begin) 0,0 (end), count_include_pad 0.
         private static void Step73_Pooling395_AveragePool(global::ILGPU.ArrayView<float> arena, global::ILGPU.ArrayView<float> weights, global::ILGPU.ArrayView<float> input)
         {
             long arenaStart = global::Kiln.Gpu.GridStride.Observation * 1605632L;
-            long inputStart = global::Kiln.Gpu.GridStride.Observation * 150528L;
             global::ILGPU.ArrayView<float> x = arena.SubView(arenaStart + 0, 25088);
             global::ILGPU.ArrayView<float> y = arena.SubView(arenaStart + 25088, 512);
             for (int i = global::Kiln.Gpu.GridStride.Start; i < 512; i += global::Kiln.Gpu.GridStride.Step)
