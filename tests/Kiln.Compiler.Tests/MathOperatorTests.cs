@@ -471,6 +471,7 @@ public sealed class MathOperatorTests : IClassFixture<MathOperatorTests.Compiled
 
         Diagnostic diagnostic = Assert.Single(run.KilnDiagnostics);
         Assert.Equal("KLN0005", diagnostic.Id);
+        Assert.Contains("Kiln compiles Celu at opsets 12 to 17; export the model at one of them", diagnostic.GetMessage());
     }
 
     private static readonly double[] PReluChannelSlope = [0.1, -0.5, 2];

@@ -37,7 +37,7 @@ internal static class KilnDiagnostics
     public static readonly DiagnosticDescriptor UnsupportedOperator = Error(
         "KLN0005",
         "Unsupported ONNX operator",
-        "Node '{0}' of the model '{1}' uses the operator {2} at opset {3}, which Kiln does not compile. Supported operators: {4}.");
+        "Node '{0}' of the model '{1}' uses the operator {2} at opset {3}, which Kiln does not compile. {4}.");
 
     public static readonly DiagnosticDescriptor InvalidNode = Error(
         "KLN0006",

@@ -244,7 +244,12 @@ internal static class NetworkCompiler
         if (op is null)
         {
             string opType = node.Domain.Length > 0 && node.Domain != "ai.onnx" ? $"{node.Domain}.{node.OpType}" : node.OpType;
-            throw new CompilationError(KilnDiagnostics.UnsupportedOperator, node.DisplayName, graph.FileName, opType, Text(graph.Opset), OperatorRegistry.SupportedList);
+            // An operator Kiln compiles at other opsets gets their range, which an exporter's opset option can meet.
+            Operator? atOtherOpsets = OperatorRegistry.Find(node.Domain, node.OpType, opset: null);
+            string accepted = atOtherOpsets is null
+                ? $"Supported operators: {OperatorRegistry.SupportedList}"
+                : $"Kiln compiles {opType} at opsets {atOtherOpsets.FirstOpset} to {atOtherOpsets.LastOpset}; export the model at one of them";
+            throw new CompilationError(KilnDiagnostics.UnsupportedOperator, node.DisplayName, graph.FileName, opType, Text(graph.Opset), accepted);
         }
 
         return op;

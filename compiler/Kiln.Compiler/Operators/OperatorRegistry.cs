@@ -43,15 +43,23 @@ internal static class OperatorRegistry
 
     public static IEnumerable<Operator> All => ByType.Values;
 
-    /// <summary>The operator for <paramref name="opType"/> in the default domain at <paramref name="opset"/>, or null.</summary>
-    public static Operator? Find(string domain, string opType, int opset)
+    /// <summary>
+    /// Finds the operator for <paramref name="opType"/> in the default domain at <paramref name="opset"/>, or at any
+    /// opset when <paramref name="opset"/> is null; returns null when there is none.
+    /// </summary>
+    public static Operator? Find(string domain, string opType, int? opset)
     {
         if (domain.Length != 0 && domain != "ai.onnx")
         {
             return null;
         }
 
-        return ByType.TryGetValue(opType, out Operator? op) && opset >= op.FirstOpset && opset <= op.LastOpset ? op : null;
+        if (!ByType.TryGetValue(opType, out Operator? op))
+        {
+            return null;
+        }
+
+        return opset is null || (opset >= op.FirstOpset && opset <= op.LastOpset) ? op : null;
     }
 
     public static string SupportedList => string.Join(", ", ByType.Keys.OrderBy(name => name, StringComparer.Ordinal));
