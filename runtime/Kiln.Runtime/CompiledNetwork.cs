@@ -57,9 +57,8 @@ public abstract class CompiledNetwork : IDisposable
             if (!hasGpuKernels)
             {
                 throw new NotSupportedException(
-                    $"{definition.ClassName} was compiled without GPU kernels, so it runs on the CPU only. Kiln generates them " +
-                    "when the project references Kiln.Gpu and [OnnxNetwork] does not set GpuKernels = false; otherwise use " +
-                    "ExecutionEnvironment.Cpu or Auto.");
+                    $"{definition.ClassName} was compiled without GPU kernels, so it runs on the CPU only: use ExecutionEnvironment.Cpu " +
+                    "or Auto. To get GPU kernels, reference Kiln.Gpu from the project and leave GpuKernels on in [OnnxNetwork].");
             }
         }
     }
