@@ -6,8 +6,8 @@ internal static partial class MatrixMultiply
 {
     /// <summary>
     /// Smallest product, in multiply-adds (m·n·k), that is split across threads. About 2 million multiply-adds take
-    /// some 0.1 ms on one AVX2 core, against a few microseconds to wake a thread-pool thread (an estimate, not a
-    /// measured break-even).
+    /// some 50 µs on one AVX2 core, against a few microseconds to wake a thread-pool thread. Both are estimates, and
+    /// the break-even was not measured.
     /// </summary>
     internal const long MinParallelWork = 1L << 21;
 
@@ -16,9 +16,9 @@ internal static partial class MatrixMultiply
     /// calling thread and thread-pool threads compute at the same time.
     /// </summary>
     /// <remarks>
-    /// The parts are whole 6-row tiles or whole 16-column strips of C, along whichever dimension has more of them, so
-    /// every element is computed by the same micro-kernel over the same depth blocks as without the split, and the
-    /// result is bit-identical to the serial product. The calling thread packs into <paramref name="packBuffer"/>;
+    /// The parts are whole 6-row tiles or whole 16-column strips of C, along whichever dimension has more of them.
+    /// So every element is computed by the same micro-kernel over the same depth blocks as without the split, and the
+    /// result is bit-identical to the serial product. The calling thread packs into <paramref name="packBuffer"/>, and
     /// each pool thread packs into a buffer of its own that it allocates on its first part and keeps.
     /// </remarks>
     internal static unsafe void MultiplyInParallel(
@@ -202,8 +202,8 @@ internal static partial class MatrixMultiply
 
         /// <summary>
         /// A thread-pool work item that computes parts of its team's current job. Its state moves
-        /// Idle → Queued → Running → Idle, or Queued → Cancelled when the caller finished every part before the pool
-        /// started it; a cancelled item is still in the pool's queue, so queuing it again only sets it back to Queued.
+        /// Idle → Queued → Running → Idle, or Queued → Cancelled → Idle when the caller finished every part before the
+        /// pool started it. A cancelled item is still in the pool's queue, so queuing it again only sets it back to Queued.
         /// </summary>
         private sealed class Helper(ProductTeam team) : IThreadPoolWorkItem
         {
