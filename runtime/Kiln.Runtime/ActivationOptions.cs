@@ -14,8 +14,9 @@ public sealed record ActivationOptions
 
     /// <summary>
     /// Largest number of threads that compute at the same time, and so of observations computed at the same time.
-    /// When a call has fewer observations than this, each observation splits its large matrix products and
-    /// convolutions across the threads left over, up to the processor count; results do not depend on the split.
+    /// When a call has fewer observations than this, each observation splits its large layers (convolutions, matrix
+    /// products, batch normalization, element-wise operations) across the threads left over, up to the processor
+    /// count. Results do not depend on the split.
     /// 1 computes everything on one thread. Default: the processor count.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;

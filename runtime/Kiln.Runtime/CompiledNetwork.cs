@@ -181,8 +181,8 @@ public abstract class CompiledNetwork : IDisposable
     /// <summary>
     /// Computes <paramref name="layer"/> for the observations in <paramref name="input"/> into <paramref name="output"/>
     /// (N×M, ONNX order). On the CPU the observations run one after another on the calling thread, which splits
-    /// the large matrix products and convolutions of each across up to <see cref="ActivationOptions.MaxDegreeOfParallelism"/>
-    /// threads (thread-pool threads help), and it allocates nothing once the network has run once; on a GPU it runs one
+    /// the large layers of each across up to <see cref="ActivationOptions.MaxDegreeOfParallelism"/> threads
+    /// (thread-pool threads help), and it allocates nothing once the network has run once; on a GPU it runs one
     /// mini-batch per launch.
     /// </summary>
     public void Activations(ReadOnlySpan<float> input, Span<float> output, Layer layer)

@@ -68,7 +68,7 @@ public sealed class ResNet18OracleTests : IClassFixture<ResNet18Fixture>
     }
 
     /// <summary>
-    /// Computes one photo on one thread and with its convolutions split across every core (the span overload with
+    /// Computes one photo on one thread and with its layers split across up to 3 threads (the span overload with
     /// one observation), which must give the same bits.
     /// </summary>
     [Fact]

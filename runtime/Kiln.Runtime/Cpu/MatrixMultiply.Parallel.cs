@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace Kiln.Cpu;
 
 internal static partial class MatrixMultiply
@@ -40,7 +38,7 @@ internal static partial class MatrixMultiply
             return;
         }
 
-        // The pointers stay valid while the pool threads use them, because ProductTeam.Run returns only after
+        // The pointers stay valid while the pool threads use them, because WorkerTeam.Run returns only after
         // every part is done.
         fixed (float* aPointer = a, bPointer = b, cPointer = c, biasPointer = rowBias)
         {
@@ -51,7 +49,7 @@ internal static partial class MatrixMultiply
                 m, n, k,
                 biasPointer, rowBias.Length, accumulate,
                 splitRows, units, parts);
-            ProductTeam.ForCurrentThread().Run(in job, packBuffer);
+            WorkerTeam<ProductJob>.ForCurrentThread().Run(in job, packBuffer);
         }
     }
 
@@ -83,12 +81,15 @@ internal static partial class MatrixMultiply
         float* c, int cLength, int ldc,
         int m, int n, int k,
         float* bias, int biasLength, bool accumulate,
-        bool splitRows, int units, int parts)
+        bool splitRows, int units, int parts) : IPartitionedJob
     {
-        internal int Parts => parts;
+        /// <summary>Floats of B that a pool thread packs at a time: the largest depth block by the largest column block.</summary>
+        public static int ScratchLength => MaxDepthBlock * MaxColumnBlock;
+
+        public int Parts => parts;
 
         /// <summary>Computes part <paramref name="part"/> of C, packing B into <paramref name="packBuffer"/>.</summary>
-        internal void RunPart(int part, Span<float> packBuffer)
+        public void RunPart(int part, Span<float> packBuffer)
         {
             int firstUnit = (int)((long)part * units / parts);
             int endUnit = (int)((long)(part + 1) * units / parts);
@@ -117,166 +118,6 @@ internal static partial class MatrixMultiply
                     cSpan[firstColumn..], ldc,
                     m, columns, k,
                     biasSpan, accumulate, packBuffer);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The calling thread's helpers: thread-pool work items, created once per calling thread and reused, so that a
-    /// split product allocates nothing once each helper has run.
-    /// </summary>
-    private sealed class ProductTeam
-    {
-        [ThreadStatic]
-        private static ProductTeam? t_current;
-
-        private Helper[] _helpers = [];
-        private ProductJob _job;
-        private int _nextPart;
-        private Exception? _failure;
-
-        internal static ProductTeam ForCurrentThread() => t_current ??= new ProductTeam();
-
-        /// <summary>
-        /// Queues one helper per part beyond the first, computes parts on the calling thread until none is left, and
-        /// returns once every part is done. Helpers that have not started by then are cancelled.
-        /// </summary>
-        internal void Run(in ProductJob job, Span<float> callerPackBuffer)
-        {
-            int helperCount = job.Parts - 1;
-            EnsureHelpers(helperCount);
-            _job = job;
-            _nextPart = 0;
-            _failure = null;
-            try
-            {
-                for (int i = 0; i < helperCount; i++)
-                {
-                    _helpers[i].Queue();
-                }
-
-                RunParts(callerPackBuffer);
-            }
-            finally
-            {
-                for (int i = 0; i < helperCount; i++)
-                {
-                    _helpers[i].WaitOrCancel();
-                }
-
-                _job = default;
-            }
-
-            if (_failure is { } failure)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-            }
-        }
-
-        /// <summary>Claims and computes parts of the current job until every part is claimed.</summary>
-        private void RunParts(Span<float> packBuffer)
-        {
-            int part;
-            while ((part = Interlocked.Increment(ref _nextPart) - 1) < _job.Parts)
-            {
-                _job.RunPart(part, packBuffer);
-            }
-        }
-
-        private void EnsureHelpers(int count)
-        {
-            if (_helpers.Length >= count)
-            {
-                return;
-            }
-
-            Helper[] helpers = new Helper[count];
-            _helpers.CopyTo(helpers, 0);
-            for (int i = _helpers.Length; i < count; i++)
-            {
-                helpers[i] = new Helper(this);
-            }
-
-            _helpers = helpers;
-        }
-
-        /// <summary>
-        /// A thread-pool work item that computes parts of its team's current job. Its state moves
-        /// Idle → Queued → Running → Idle, or Queued → Cancelled → Idle when the caller finished every part before the
-        /// pool started it. A cancelled item is still in the pool's queue, so queuing it again only sets it back to Queued.
-        /// </summary>
-        private sealed class Helper(ProductTeam team) : IThreadPoolWorkItem
-        {
-            private const int Idle = 0;
-            private const int Queued = 1;
-            private const int Running = 2;
-            private const int Cancelled = 3;
-
-            // One pack buffer per pool thread, large enough for the largest packed block of B.
-            [ThreadStatic]
-            private static float[]? t_packBuffer;
-
-            private readonly ManualResetEventSlim _done = new(initialState: false);
-            private int _state;
-
-            internal void Queue()
-            {
-                _done.Reset();
-                while (true)
-                {
-                    if (Interlocked.CompareExchange(ref _state, Queued, Cancelled) == Cancelled)
-                    {
-                        return;
-                    }
-
-                    if (Interlocked.CompareExchange(ref _state, Queued, Idle) == Idle)
-                    {
-                        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-                        return;
-                    }
-                }
-            }
-
-            /// <summary>Cancels the item if the pool has not started it, or waits until it has finished its parts.</summary>
-            internal void WaitOrCancel()
-            {
-                if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
-                {
-                    return;
-                }
-
-                _done.Wait();
-            }
-
-            public void Execute()
-            {
-                while (true)
-                {
-                    if (Interlocked.CompareExchange(ref _state, Running, Queued) == Queued)
-                    {
-                        try
-                        {
-                            team.RunParts(t_packBuffer ??= new float[MaxDepthBlock * MaxColumnBlock]);
-                        }
-                        catch (Exception exception)
-                        {
-                            // Thrown again on the calling thread; an exception escaping a pool thread would end the process.
-                            Interlocked.CompareExchange(ref team._failure, exception, null);
-                        }
-                        finally
-                        {
-                            Volatile.Write(ref _state, Idle);
-                            _done.Set();
-                        }
-
-                        return;
-                    }
-
-                    if (Interlocked.CompareExchange(ref _state, Idle, Cancelled) == Cancelled)
-                    {
-                        return;
-                    }
-                }
             }
         }
     }

@@ -3,8 +3,8 @@ using Kiln.Cpu;
 namespace Kiln.Runtime.Tests.Cpu;
 
 /// <summary>
-/// Products and convolutions split across threads must give the same bits as on one thread, whatever the number of
-/// parts and the split dimension.
+/// Kernels split across threads (matrix products, convolutions, element-wise operations, batch normalization) must
+/// give the same bits as on one thread, whatever the number of parts and the split dimension.
 /// </summary>
 public class IntraOpParallelismTests
 {
@@ -44,7 +44,7 @@ public class IntraOpParallelismTests
     [Fact]
     public void RepeatedParallelProductsMatchSerial()
     {
-        // Many short products in a row reuse the helpers, including ones cancelled before the thread pool started them.
+        // Many short products in a row reuse the same helpers, some of which the caller may cancel before the pool starts them.
         for (int repeat = 0; repeat < 200; repeat++)
         {
             CheckSameBits(19, 23, 11, transA: false, transB: false, packLength: 0, withBias: true, accumulate: false, degree: 4);
@@ -68,6 +68,66 @@ public class IntraOpParallelismTests
         {
             Convolution.Conv2D(x, weights, bias, parallel, new float[Convolution.WorkspaceLength(g)], g);
         }
+
+        AssertSameBits(serial, parallel);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void ParallelUnfoldMatchesSerial(int parts)
+    {
+        // 7 channels, stride 2, dilation 2 and uneven padding: parts of 1 to 4 channels and every padding branch.
+        var g = new Conv2DGeometry(1, 7, 23, 29, 5, 11, 14, 3, 5, 2, 2, 2, 2, 1, 3, 1);
+        float[] image = CpuAssert.RandomValues(g.InChannels * g.InHeight * g.InWidth, 5);
+        float[] serial = CpuAssert.RandomValues(g.GroupDepth * g.OutSpatial, 6);
+        float[] parallel = CpuAssert.RandomValues(serial.Length, 7);
+
+        ImageToColumns.Unfold(image, serial, g);
+        ImageToColumns.UnfoldInParallel(image, parallel, g, parts);
+
+        AssertSameBits(serial, parallel);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void ParallelElementwiseMatchesSerial(int parts)
+    {
+        // 1003 floats: a tail after the last Vector256 block, and parts of unequal block counts.
+        float[] a = CpuAssert.RandomValues(1003, 8);
+        float[] b = CpuAssert.RandomValues(1003, 9);
+        var serial = new float[a.Length];
+        var parallel = new float[a.Length];
+
+        Elementwise.Unary<SigmoidOperator>(a, serial);
+        Elementwise.UnaryInParallel<SigmoidOperator>(a, parallel, parts);
+        AssertSameBits(serial, parallel);
+
+        Elementwise.Binary<AddOperator>(a, b, serial);
+        Elementwise.BinaryInParallel<AddOperator>(a, b, parallel, parts);
+        AssertSameBits(serial, parallel);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void ParallelBatchNormalizationMatchesSerial(int parts)
+    {
+        // 2 images of 5 channels: parts that start inside an image.
+        const int batch = 2, channels = 5, spatial = 37;
+        float[] x = CpuAssert.RandomValues(batch * channels * spatial, 10);
+        float[] scale = CpuAssert.RandomValues(channels, 11);
+        float[] bias = CpuAssert.RandomValues(channels, 12);
+        float[] mean = CpuAssert.RandomValues(channels, 13);
+        float[] variance = Array.ConvertAll(CpuAssert.RandomValues(channels, 14), v => v + 1.5f);
+        var serial = new float[x.Length];
+        var parallel = new float[x.Length];
+
+        Normalization.BatchNormalization(x, scale, bias, mean, variance, serial, batch, channels, spatial, 1e-5f);
+        Normalization.BatchNormalizationInParallel(x, scale, bias, mean, variance, parallel, batch, channels, spatial, 1e-5f, parts);
 
         AssertSameBits(serial, parallel);
     }
