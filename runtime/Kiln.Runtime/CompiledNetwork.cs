@@ -17,7 +17,7 @@ public abstract class CompiledNetwork : IDisposable
     private readonly ConcurrentBag<float[]> _staging = new();
     private bool _disposed;
 
-    // Observations being computed on the CPU now, across all calls; it sets how many threads each may split a layer across.
+    // Observations being computed on the CPU now, across all calls. It limits how many threads each may split a layer across.
     private int _runningObservations;
 
     // The GPU (or, in tests, ILGPU's CPU accelerator) that runs the network; null when it runs on the CPU.
@@ -181,8 +181,8 @@ public abstract class CompiledNetwork : IDisposable
     /// <summary>
     /// Computes <paramref name="layer"/> for the observations in <paramref name="input"/> into <paramref name="output"/>
     /// (N×M, ONNX order). On the CPU the observations run one after another on the calling thread, which splits
-    /// the large layers of each across up to <see cref="ActivationOptions.MaxDegreeOfParallelism"/> threads
-    /// (thread-pool threads help), and it allocates nothing once the network has run once; on a GPU it runs one
+    /// the large layers of each across up to <see cref="ActivationOptions.MaxDegreeOfParallelism"/> threads with the
+    /// help of thread-pool threads. It allocates nothing once the network has run once. On a GPU it runs one
     /// mini-batch per launch.
     /// </summary>
     public void Activations(ReadOnlySpan<float> input, Span<float> output, Layer layer)
