@@ -12,7 +12,13 @@ public sealed record ActivationOptions
     /// </summary>
     public int MiniBatchSize { get; init; } = 128;
 
-    /// <summary>Largest number of observations computed at the same time. Default: the processor count.</summary>
+    /// <summary>
+    /// Largest number of threads that compute at the same time, and so of observations computed at the same time.
+    /// When a call has fewer observations than this, each observation splits its large layers (convolutions, matrix
+    /// products, batch normalization, element-wise operations) across the threads left over, up to the processor
+    /// count. Results do not depend on the split.
+    /// 1 computes everything on one thread. Default: the processor count.
+    /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>

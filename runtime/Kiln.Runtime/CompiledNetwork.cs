@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Kiln.Cpu;
 
 namespace Kiln;
 
@@ -15,6 +16,9 @@ public abstract class CompiledNetwork : IDisposable
     // Per-observation buffers that pack the inputs of a network with several graph inputs.
     private readonly ConcurrentBag<float[]> _staging = new();
     private bool _disposed;
+
+    // Observations being computed on the CPU now, across all calls. It limits how many threads each may split a layer across.
+    private int _runningObservations;
 
     // The GPU (or, in tests, ILGPU's CPU accelerator) that runs the network; null when it runs on the CPU.
     private DeviceRunner? _device;
@@ -175,8 +179,10 @@ public abstract class CompiledNetwork : IDisposable
 
     /// <summary>
     /// Computes <paramref name="layer"/> for the observations in <paramref name="input"/> into <paramref name="output"/>
-    /// (N×M, ONNX order) on the calling thread. On the CPU it allocates nothing once the network has run once; on a
-    /// GPU it runs one mini-batch per launch.
+    /// (N×M, ONNX order). On the CPU the observations run one after another on the calling thread, which splits
+    /// the large layers of each across up to <see cref="ActivationOptions.MaxDegreeOfParallelism"/> threads with the
+    /// help of thread-pool threads. It allocates nothing once the network has run once. On a GPU it runs one
+    /// mini-batch per launch.
     /// </summary>
     public void Activations(ReadOnlySpan<float> input, Span<float> output, Layer layer)
     {
@@ -205,12 +211,13 @@ public abstract class CompiledNetwork : IDisposable
             return;
         }
 
+        // The observations run one after another, so each may split its large layers across every allowed thread.
         for (int observation = 0; observation < observations; observation++)
         {
             ComputeObservation(
                 input.Slice(observation * Definition.InputLength, Definition.InputLength),
                 output.Slice(observation * layer.ElementCount, layer.ElementCount),
-                layer);
+                layer, concurrentObservations: 1);
         }
     }
 
@@ -273,7 +280,12 @@ public abstract class CompiledNetwork : IDisposable
     /// </summary>
     protected virtual DeviceRunner? CreateDeviceRunner(ActivationOptions options) => null;
 
-    private void ComputeObservation(ReadOnlySpan<float> input, Span<float> output, Layer layer)
+    /// <summary>
+    /// Computes one observation on the calling thread, which splits the large layers across the threads that the
+    /// other observations running at the same time leave free: <paramref name="concurrentObservations"/> in this call,
+    /// or more when other calls on this network run at the same time.
+    /// </summary>
+    private void ComputeObservation(ReadOnlySpan<float> input, Span<float> output, Layer layer, int concurrentObservations)
     {
         if (layer.Step < 0)
         {
@@ -286,13 +298,17 @@ public abstract class CompiledNetwork : IDisposable
             arena = GC.AllocateUninitializedArray<float>(Definition.ArenaLength);
         }
 
+        int running = Interlocked.Increment(ref _runningObservations);
         try
         {
+            int degree = IntraOpParallelism.DegreePerObservation(Options.MaxDegreeOfParallelism, Math.Max(running, concurrentObservations));
+            using IntraOpParallelism.Scope scope = IntraOpParallelism.Enter(degree);
             Forward(input, arena, layer.Step);
             arena.AsSpan(layer.ArenaOffset, layer.ElementCount).CopyTo(output);
         }
         finally
         {
+            Interlocked.Decrement(ref _runningObservations);
             _arenas.Add(arena);
         }
     }
@@ -328,12 +344,16 @@ public abstract class CompiledNetwork : IDisposable
         for (int start = 0; start < observations; start += miniBatchSize)
         {
             int end = Math.Min(start + miniBatchSize, observations);
+
+            int concurrentObservations = Math.Min(end - start, Options.MaxDegreeOfParallelism);
             Parallel.For(start, end, parallelOptions, observation =>
             {
                 float[]? staging = Definition.Inputs.Count > 1 ? RentStaging() : null;
                 try
                 {
-                    ComputeObservation(observationInput(observation, staging!), values.AsSpan(observation * layer.ElementCount, layer.ElementCount), layer);
+                    ComputeObservation(
+                        observationInput(observation, staging!), values.AsSpan(observation * layer.ElementCount, layer.ElementCount),
+                        layer, concurrentObservations);
                 }
                 finally
                 {

@@ -68,6 +68,27 @@ public sealed class ResNet18OracleTests : IClassFixture<ResNet18Fixture>
     }
 
     /// <summary>
+    /// Computes one photo on one thread and with its layers split across up to 3 threads (the span overload with
+    /// one observation), which must give the same bits.
+    /// </summary>
+    [Fact]
+    public void SplitLayers_MatchOneThreadBits()
+    {
+        int valuesPerImage = _fixture.Preprocessed.Length / ResNet18Fixture.PhotoNames.Length;
+        ReadOnlySpan<float> photo = _fixture.Preprocessed.AsSpan(0, valuesPerImage);
+        Layer layer = ResNet18Features.Layers.Pooling395;
+        using var oneThread = new ResNet18Features(new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Cpu, MaxDegreeOfParallelism = 1 });
+        using var split = new ResNet18Features(new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Cpu, MaxDegreeOfParallelism = 3 });
+        var expected = new float[layer.ElementCount];
+        var actual = new float[layer.ElementCount];
+
+        oneThread.Activations(photo, expected, layer);
+        split.Activations(photo, actual, layer);
+
+        Assert.Equal(Array.ConvertAll(expected, BitConverter.SingleToInt32Bits), Array.ConvertAll(actual, BitConverter.SingleToInt32Bits));
+    }
+
+    /// <summary>
     /// Compares every layer on the first photo and names the first one that differs, so that a failure points at
     /// the operator where the error enters rather than at the layers it propagates to.
     /// </summary>

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Kiln.Cpu;
 
 /// <summary>Element-wise operations, with ONNX multidirectional broadcasting for binary ones.</summary>
-public static class Elementwise
+public static partial class Elementwise
 {
     /// <summary>Largest rank that <see cref="BroadcastBinary"/> accepts.</summary>
     public const int MaxRank = 8;
@@ -20,7 +20,15 @@ public static class Elementwise
     {
         SpanChecks.RequireLength(nameof(b), b.Length, a.Length, "the length of a");
         SpanChecks.RequireLength(nameof(y), y.Length, a.Length, "the length of a");
-        BinaryRun<TOperator>(a, b, y);
+        int parts = ParallelParts(a.Length);
+        if (parts > 1)
+        {
+            BinaryInParallel<TOperator>(a, b, y, parts);
+        }
+        else
+        {
+            BinaryRun<TOperator>(a, b, y);
+        }
     }
 
     /// <summary>Computes y[i] = op(x[i]). <paramref name="y"/> may be the same span as <paramref name="x"/>.</summary>
@@ -32,6 +40,20 @@ public static class Elementwise
         where TOperator : IUnaryOperator
     {
         SpanChecks.RequireLength(nameof(y), y.Length, x.Length, "the length of x");
+        int parts = ParallelParts(x.Length);
+        if (parts > 1)
+        {
+            UnaryInParallel<TOperator>(x, y, parts);
+        }
+        else
+        {
+            UnaryRun<TOperator>(x, y);
+        }
+    }
+
+    private static void UnaryRun<TOperator>(ReadOnlySpan<float> x, Span<float> y)
+        where TOperator : IUnaryOperator
+    {
         int length = x.Length;
         int i = 0;
         if (Vector256.IsHardwareAccelerated)

@@ -10,6 +10,12 @@ namespace Kiln.Cpu;
 internal static class ImageToColumns
 {
     /// <summary>
+    /// Smallest unfolded matrix, in floats, that is written by several threads: 128 Ki floats take some 50 µs to
+    /// write on one core (an estimate, not a measured break-even).
+    /// </summary>
+    internal const int MinParallelLength = 1 << 17;
+
+    /// <summary>
     /// Writes the GroupDepth × OutSpatial matrix whose row (c, kh, kw) and column (oh, ow) contains
     /// input[c, oh·StrideHeight + kh·DilationHeight − PadTop, ow·StrideWidth + kw·DilationWidth − PadLeft],
     /// or zero where that position lies outside the input.
@@ -17,8 +23,37 @@ internal static class ImageToColumns
     /// <param name="image">The GroupInChannels × InHeight × InWidth input of one group of one image.</param>
     /// <param name="columns">At least GroupDepth × OutSpatial floats, written row-major.</param>
     /// <param name="geometry">The convolution geometry.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// A matrix of at least <see cref="MinParallelLength"/> floats is written by
+    /// <see cref="IntraOpParallelism.CurrentDegree"/> threads, each unfolding whole input channels.
+    /// </remarks>
     internal static void Unfold(ReadOnlySpan<float> image, Span<float> columns, in Conv2DGeometry geometry)
+    {
+        int parts = Math.Min(IntraOpParallelism.CurrentDegree, geometry.GroupInChannels);
+        if (parts > 1 && (long)geometry.GroupDepth * geometry.OutSpatial >= MinParallelLength)
+        {
+            UnfoldInParallel(image, columns, geometry, parts);
+        }
+        else
+        {
+            UnfoldChannels(image, columns, geometry, 0, geometry.GroupInChannels);
+        }
+    }
+
+    /// <summary>Unfolds the input channels in <paramref name="parts"/> parts that the calling thread and pool threads write.</summary>
+    internal static unsafe void UnfoldInParallel(ReadOnlySpan<float> image, Span<float> columns, in Conv2DGeometry geometry, int parts)
+    {
+        // The pointers stay valid while the pool threads use them, because WorkerTeam.Run returns only after every part is done.
+        fixed (float* imagePointer = image, columnsPointer = columns)
+        {
+            var job = new UnfoldJob(imagePointer, image.Length, columnsPointer, columns.Length, geometry, parts);
+            WorkerTeam<UnfoldJob>.ForCurrentThread().Run(in job, callerScratch: default);
+        }
+    }
+
+    /// <summary>Writes the rows of input channels <paramref name="firstChannel"/> to <paramref name="endChannel"/> (exclusive).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void UnfoldChannels(ReadOnlySpan<float> image, Span<float> columns, in Conv2DGeometry geometry, int firstChannel, int endChannel)
     {
         int inHeight = geometry.InHeight;
         int inWidth = geometry.InWidth;
@@ -26,8 +61,8 @@ internal static class ImageToColumns
         int outWidth = geometry.OutWidth;
         int strideWidth = geometry.StrideWidth;
         int outSpatial = geometry.OutSpatial;
-        int row = 0;
-        for (int channel = 0; channel < geometry.GroupInChannels; channel++)
+        int row = firstChannel * geometry.KernelHeight * geometry.KernelWidth;
+        for (int channel = firstChannel; channel < endChannel; channel++)
         {
             ReadOnlySpan<float> plane = image.Slice(channel * inHeight * inWidth, inHeight * inWidth);
             for (int kh = 0; kh < geometry.KernelHeight; kh++)
@@ -65,6 +100,23 @@ internal static class ImageToColumns
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>The unfolding of one group split into parts of whole input channels, over operands pinned by the caller.</summary>
+    private readonly unsafe struct UnfoldJob(float* image, int imageLength, float* columns, int columnsLength, Conv2DGeometry geometry, int parts)
+        : IPartitionedJob
+    {
+        public static int ScratchLength => 0;
+
+        public int Parts => parts;
+
+        public void RunPart(int part, Span<float> scratch)
+        {
+            int channels = geometry.GroupInChannels;
+            int firstChannel = (int)((long)part * channels / parts);
+            int endChannel = (int)((long)(part + 1) * channels / parts);
+            UnfoldChannels(new ReadOnlySpan<float>(image, imageLength), new Span<float>(columns, columnsLength), geometry, firstChannel, endChannel);
         }
     }
 

@@ -66,6 +66,8 @@ internal static partial class MatrixMultiply
     /// <c>b[p·bRowStride + j·bColumnStride]</c>, and element (i, j) of C at <c>c[i·ldc + j]</c>.
     /// B is packed into <paramref name="packBuffer"/> when it has room for two strips of one depth block
     /// (see <see cref="PackBufferLength"/>), otherwise one strip at a time into 16 KiB of stack.
+    /// A product of at least <see cref="MinParallelWork"/> multiply-adds is split across
+    /// <see cref="IntraOpParallelism.CurrentDegree"/> threads, with the same result as on one thread.
     /// </remarks>
     internal static void Multiply(
         ReadOnlySpan<float> a, int aRowStride, int aColumnStride,
@@ -74,13 +76,14 @@ internal static partial class MatrixMultiply
         int m, int n, int k,
         ReadOnlySpan<float> rowBias, bool accumulate, Span<float> packBuffer)
     {
-        if (UsesVector256)
+        int degree = IntraOpParallelism.CurrentDegree;
+        if (degree > 1 && (long)m * n * k >= MinParallelWork)
         {
-            Multiply<Vector256Kernels>(a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, m, n, k, rowBias, accumulate, packBuffer);
+            MultiplyInParallel(a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, m, n, k, rowBias, accumulate, packBuffer, degree);
         }
         else
         {
-            Multiply<PortableKernels>(a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, m, n, k, rowBias, accumulate, packBuffer);
+            MultiplyOnThisThread(a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, m, n, k, rowBias, accumulate, packBuffer);
         }
     }
 

@@ -29,14 +29,29 @@ public static partial class Normalization
         SpanChecks.RequireLength(nameof(mean), mean.Length, channels, "channels");
         SpanChecks.RequireLength(nameof(variance), variance.Length, channels, "channels");
 
-        for (int image = 0; image < batch; image++)
+        int parts = Math.Min(IntraOpParallelism.CurrentDegree, batch * channels);
+        if (parts > 1 && (long)batch * channels * spatial >= MinParallelLength)
         {
-            for (int channel = 0; channel < channels; channel++)
-            {
-                int offset = (image * channels + channel) * spatial;
-                float factor = scale[channel] / MathF.Sqrt(variance[channel] + epsilon);
-                SpanMath.SubtractScaleAdd(x.Slice(offset, spatial), mean[channel], factor, bias[channel], y.Slice(offset, spatial));
-            }
+            BatchNormalizationInParallel(x, scale, bias, mean, variance, y, batch, channels, spatial, epsilon, parts);
+        }
+        else
+        {
+            BatchNormalizationPlanes(x, scale, bias, mean, variance, y, channels, spatial, epsilon, 0, batch * channels);
+        }
+    }
+
+    /// <summary>Normalizes the channel planes <paramref name="firstPlane"/> to <paramref name="endPlane"/> (exclusive), numbered image·channels + channel.</summary>
+    private static void BatchNormalizationPlanes(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> scale, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, Span<float> y,
+        int channels, int spatial, float epsilon, int firstPlane, int endPlane)
+    {
+        for (int plane = firstPlane; plane < endPlane; plane++)
+        {
+            int channel = plane % channels;
+            int offset = plane * spatial;
+            float factor = scale[channel] / MathF.Sqrt(variance[channel] + epsilon);
+            SpanMath.SubtractScaleAdd(x.Slice(offset, spatial), mean[channel], factor, bias[channel], y.Slice(offset, spatial));
         }
     }
 
