@@ -153,8 +153,8 @@ public sealed class GpuRunner : DeviceRunner
             {
                 GpuLaunch launch = launches[i];
                 var kernel = _kernels[step][i] ??= _accelerator.LoadStreamKernel(launch.Kernel);
-                long wanted = launch.SpansObservations ? (long)launch.Groups * observationTiles : launch.Groups;
-                int groups = (int)Math.Max(1, Math.Min(wanted, _maxGroups));
+                long requestedGroups = launch.SpansObservations ? (long)launch.Groups * observationTiles : launch.Groups;
+                int groups = (int)Math.Max(1, Math.Min(requestedGroups, _maxGroups));
                 int rows = launch.SpansObservations ? 1 : observations;
                 kernel(new KernelConfig(new Index3D(groups, rows, 1), new Index3D(GpuProgram.GroupSize, 1, 1)), arenas, weights, inputs);
             }

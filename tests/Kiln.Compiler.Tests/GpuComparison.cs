@@ -14,6 +14,9 @@ internal static class GpuComparison
     /// <summary>The generated GPU kernels on ILGPU's CPU accelerator.</summary>
     public static readonly ActivationOptions EmulatedGpu = new() { ExecutionEnvironment = ExecutionEnvironment.Gpu, RunGpuKernelsOnCpuForTesting = true };
 
+    /// <summary>Returns <see cref="EmulatedGpu"/> for <see cref="ExecutionEnvironment.Gpu"/>, else <see cref="Cpu"/>.</summary>
+    public static ActivationOptions For(ExecutionEnvironment environment) => environment == ExecutionEnvironment.Gpu ? EmulatedGpu : Cpu;
+
     /// <summary>Creates the network class <paramref name="typeName"/> of <paramref name="assembly"/> with <paramref name="options"/>.</summary>
     public static CompiledNetwork Create(Assembly assembly, string typeName, ActivationOptions options) =>
         (CompiledNetwork)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!, [options])!;

@@ -336,8 +336,7 @@ public sealed class GpuDataMovementTests : IClassFixture<GpuDataMovementTests.Co
         {
             Type type = _assembly.GetType($"Models.{CompiledModelSet.ClassName(model)}")
                 ?? throw new ArgumentException($"No network was compiled from the model '{model}'.", nameof(model));
-            var options = new ActivationOptions { ExecutionEnvironment = environment, RunGpuKernelsOnCpuForTesting = environment == ExecutionEnvironment.Gpu };
-            return (CompiledNetwork)Activator.CreateInstance(type, [options])!;
+            return (CompiledNetwork)Activator.CreateInstance(type, [GpuComparison.For(environment)])!;
         }
 
         public void Dispose() => _files.Dispose();

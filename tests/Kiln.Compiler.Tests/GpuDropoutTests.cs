@@ -102,9 +102,7 @@ public sealed class GpuDropoutTests : IClassFixture<GpuDropoutTests.CompiledMode
         /// <summary>Computes <paramref name="output"/> for three observations with training_mode <paramref name="training"/> in <paramref name="environment"/>.</summary>
         public float[] Run(string model, string output, bool training, ExecutionEnvironment environment)
         {
-            var options = new ActivationOptions { ExecutionEnvironment = environment, RunGpuKernelsOnCpuForTesting = environment == ExecutionEnvironment.Gpu };
-            Type type = _assembly.GetType($"Models.{CompiledModelSet.ClassName(model)}")!;
-            using var network = (CompiledNetwork)Activator.CreateInstance(type, [options])!;
+            using CompiledNetwork network = GpuComparison.Create(_assembly, $"Models.{CompiledModelSet.ClassName(model)}", GpuComparison.For(environment));
             float[] trainingMode = Enumerable.Repeat(training ? 1f : 0f, Observations).ToArray();
             return network.Activations([Input(), trainingMode], output).ToArray();
         }

@@ -43,7 +43,7 @@ public sealed class GpuElementwiseTests : IDisposable
             AssertSame(layer, expected, actual);
         }
 
-        // Every plane of x holds NaNs, none first in its plane, and the maximum keeps them as the CPU does.
+        // Every plane of x contains NaNs, none first in its plane, and the maximum keeps them as the CPU does.
         float[] maxima = gpu.Activations(inputs, "global_max").ToArray();
         AssertSame("global_max", cpu.Activations(inputs, "global_max").ToArray(), maxima);
         Assert.All(maxima, value => Assert.True(float.IsNaN(value)));
@@ -271,9 +271,8 @@ public sealed class GpuElementwiseTests : IDisposable
         Assert.Empty(run.CompilationProblems);
 
         Assembly assembly = run.Load(path);
-        Type type = assembly.GetType("Sample.Net")!;
-        var cpu = (CompiledNetwork)Activator.CreateInstance(type, [new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Cpu }])!;
-        var gpu = (CompiledNetwork)Activator.CreateInstance(type, [new ActivationOptions { ExecutionEnvironment = ExecutionEnvironment.Gpu, RunGpuKernelsOnCpuForTesting = true }])!;
+        CompiledNetwork cpu = GpuComparison.Create(assembly, "Sample.Net", GpuComparison.Cpu);
+        CompiledNetwork gpu = GpuComparison.Create(assembly, "Sample.Net", GpuComparison.EmulatedGpu);
         _networks.Add(cpu);
         _networks.Add(gpu);
         return (cpu, gpu);
@@ -283,8 +282,27 @@ public sealed class GpuElementwiseTests : IDisposable
     /// A deterministic input: <paramref name="amplitude"/> · sin(<paramref name="frequency"/> · i), with some exact
     /// zeros and, when <paramref name="withNaN"/> is set, some NaNs.
     /// </summary>
-    private static float[] Wave(int count, float frequency, float amplitude, bool withNaN = false) =>
-        Enumerable.Range(0, count).Select(i => i % 17 == 0 ? 0f : withNaN && i % 29 == 0 ? float.NaN : amplitude * MathF.Sin(i * frequency)).ToArray();
+    private static float[] Wave(int count, float frequency, float amplitude, bool withNaN = false)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (i % 17 == 0)
+            {
+                values[i] = 0f;
+            }
+            else if (withNaN && i % 29 == 0)
+            {
+                values[i] = float.NaN;
+            }
+            else
+            {
+                values[i] = amplitude * MathF.Sin(i * frequency);
+            }
+        }
+
+        return values;
+    }
 
     private static TensorProto Bools(string name, long[] dims, params bool[] values)
     {

@@ -333,9 +333,7 @@ public sealed class GpuRecurrentTests : IClassFixture<GpuRecurrentTests.Compiled
         /// <summary>Computes the tensor <paramref name="output"/> of <paramref name="model"/> for three observations in <paramref name="environment"/>.</summary>
         public float[] Run(string model, string output, ExecutionEnvironment environment)
         {
-            var options = new ActivationOptions { ExecutionEnvironment = environment, RunGpuKernelsOnCpuForTesting = environment == ExecutionEnvironment.Gpu };
-            Type type = _assembly.GetType($"Models.{CompiledModelSet.ClassName(model)}")!;
-            using var network = (CompiledNetwork)Activator.CreateInstance(type, [options])!;
+            using CompiledNetwork network = GpuComparison.Create(_assembly, $"Models.{CompiledModelSet.ClassName(model)}", GpuComparison.For(environment));
             return network.Activations(_models[model].Inputs(Observations, seed: 100), output).ToArray();
         }
 

@@ -102,7 +102,7 @@ internal sealed partial class GruOperator
             writer.Line($"float reset = projection[gates + {hidden}];");
             writer.Line($"float candidate = projection[gates + {2 * hidden}];");
 
-            // Rbh of the unit: B holds Wb of the three gates, then Rb.
+            // Rbh of the unit: B contains Wb of the three gates, then Rb.
             writer.Line(bias is null ? "float hiddenProduct = 0f;" : $"float hiddenProduct = b[(direction * {6 * hidden}) + {5 * hidden} + unit];");
             emitter.DotProducts("hidden", ("update", 0), ("reset", 1), ("hiddenProduct", 2));
             emitter.PerDirection(direction =>
